@@ -1,0 +1,80 @@
+"""mindtorch_v2: PyTorch's API on NumPy (cpu), Ascend ACLNN (npu) and meta devices.
+
+``import mindtorch_v2 as torch`` and write PyTorch.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+# torch never warns on overflow / division by zero / invalid values: neither do kernels.
+_np.seterr(all="ignore")
+
+__version__ = "0.1.0"
+
+from . import _dtype
+from ._dtype import (  # noqa: E402
+    bool, uint8, int8, int16, int32, int64, uint16, uint32, uint64, float16, bfloat16,
+    float32, float64, complex64, complex128, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,
+    float8_e5m2fnuz, half, float, double, cfloat, cdouble, short, int, long,
+    dtype, finfo, iinfo, promote_types, result_type, can_cast, get_default_dtype,
+    set_default_dtype,
+)
+from ._device import device, get_default_device, set_default_device  # noqa: E402
+from ._storage import TypedStorage, UntypedStorage  # noqa: E402
+from ._tensor import Size, Tensor  # noqa: E402
+
+
+class layout:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+from ._ops import registry as _registry  # noqa: E402
+from ._ops import copy_ops as _copy_ops  # noqa: E402
+from ._ops.copy_ops import (  # noqa: E402
+    contiguous_format, channels_last, channels_last_3d, preserve_format, memory_format, clone,
+    fill,
+)
+from ._ops import elementwise as _elementwise  # noqa: E402
+from ._ops.elementwise import *  # noqa: E402,F401,F403
+from ._ops import views as _views  # noqa: E402
+from ._ops.views import *  # noqa: E402,F401,F403
+from ._ops.views import conj  # noqa: E402
+from ._ops import creation as _creation  # noqa: E402
+from ._ops.creation import *  # noqa: E402,F401,F403
+
+from ._backends import register_all as _register_all  # noqa: E402
+
+_register_all()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj):
+    return isinstance(obj, (UntypedStorage, TypedStorage))
+
+
+def is_floating_point(input):
+    return input.dtype.is_floating_point
+
+
+def is_complex(input):
+    return input.dtype.is_complex
+
+
+def numel(input):
+    return input.numel()
+
+
+def typename(obj):
+    return obj.type() if isinstance(obj, Tensor) else type(obj).__name__

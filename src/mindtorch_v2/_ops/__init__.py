@@ -1,0 +1,1 @@
+"""Op declarations, one module per family (see registry.py)."""
