@@ -51,6 +51,13 @@ from ._ops.views import conj  # noqa: E402
 from ._ops import creation as _creation  # noqa: E402
 from ._ops.creation import *  # noqa: E402,F401,F403
 
+from ._ops.reduction import *  # noqa: E402,F401,F403
+from ._ops.indexing import *  # noqa: E402,F401,F403
+from ._ops.shape import *  # noqa: E402,F401,F403
+from ._ops.linalg import *  # noqa: E402,F401,F403
+from ._ops.random import *  # noqa: E402,F401,F403
+from . import linalg, fft, special, nn, optim  # noqa: E402,F401
+
 from ._backends import register_all as _register_all  # noqa: E402
 
 _register_all()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 
 # families with CPU kernels; each module has ``register()`` attaching its kernels to ops
-FAMILIES = ("copy", "elementwise")
+FAMILIES = ("copy", "elementwise", "reduction", "indexing", "shape", "linalg", "fft",
+            "random")
 
 
 def register():

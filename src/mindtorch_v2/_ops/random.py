@@ -1,0 +1,4 @@
+"""The random op family (declarations, meta functions, public API)."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""torch.fft"""
+from ._ops.fft import *  # noqa: F401,F403

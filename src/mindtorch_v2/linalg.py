@@ -1,0 +1,2 @@
+"""torch.linalg"""
+from ._ops.linalg import *  # noqa: F401,F403

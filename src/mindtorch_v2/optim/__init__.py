@@ -1,0 +1,1 @@
+"""torch.optim (issue 4)."""
