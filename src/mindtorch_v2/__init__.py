@@ -56,6 +56,7 @@ from ._ops.indexing import *  # noqa: E402,F401,F403
 from ._ops.shape import *  # noqa: E402,F401,F403
 from ._ops.linalg import *  # noqa: E402,F401,F403
 from ._ops.random import *  # noqa: E402,F401,F403
+from ._ops.nn_ops import *  # noqa: E402,F401,F403
 from . import linalg, fft, special, nn, optim  # noqa: E402,F401
 
 from ._backends import register_all as _register_all  # noqa: E402
