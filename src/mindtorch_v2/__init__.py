@@ -22,6 +22,7 @@ from ._dtype import (  # noqa: E402
 from ._device import device, get_default_device, set_default_device  # noqa: E402
 from ._storage import TypedStorage, UntypedStorage  # noqa: E402
 from ._tensor import Size, Tensor  # noqa: E402
+from ._printing import set_printoptions, get_printoptions  # noqa: E402
 
 
 class layout:

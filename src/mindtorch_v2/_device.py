@@ -64,12 +64,10 @@ class device:
     def __eq__(self, other):
         if isinstance(other, device):
             return self is other or (self.type == other.type and self.index == other.index)
-        if isinstance(other, str):
-            try:
-                return self == device(other)
-            except RuntimeError:
-                return False
-        return NotImplemented
+        return False  # like torch: a device never equals a string
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
 
     def __hash__(self):
         return hash((self.type, self.index))

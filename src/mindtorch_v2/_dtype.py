@@ -10,6 +10,7 @@ state only counts when it is of a higher *category* (bool < integer < float < co
 from __future__ import annotations
 
 import builtins
+import math
 
 import ml_dtypes
 import numpy as np
@@ -206,7 +207,12 @@ def set_default_dtype(d):
 
 
 def default_complex_dtype():
-    return complex128 if _default[0] is float64 else complex64
+    d = _default[0]
+    if d is float64:
+        return complex128
+    if d is bfloat16:
+        raise RuntimeError("invalid default scalar type for complex")
+    return complex64  # torch: complex32 under a float16 default (no complex32 here)
 
 
 def scalar_dtype(x):
@@ -304,7 +310,7 @@ class finfo:
         self.min = builtins.float(info.min)
         self.tiny = builtins.float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = builtins.float(info.resolution)
+        self.resolution = 10.0 ** -builtins.int(math.floor(-math.log10(self.eps)))
         self.dtype = real.name
 
     def __repr__(self):
@@ -317,6 +323,8 @@ class iinfo:
     """Machine limits of an integer dtype."""
 
     def __init__(self, type):  # noqa: A002
+        if isinstance(type, dtype) and type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
         if not isinstance(type, dtype) or type.category > INT:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
                             "to handle 'torch.iinfo'")

@@ -123,7 +123,7 @@ class UntypedStorage:
         return self.device.type == "meta"
 
     def type(self):
-        return "torch.UntypedStorage"
+        return "torch.storage.UntypedStorage"
 
     def data_ptr(self):
         t = self.device.type
@@ -269,8 +269,11 @@ class UntypedStorage:
 
     @property
     def filename(self):
-        """The file backing this storage (from_file), else None."""
-        return self._filename
+        """The file backing this storage (from_file), else None.
+
+        A str like torch's property; also callable (``st.filename()``) as the seed plan
+        uses it."""
+        return None if self._filename is None else _FileName(self._filename)
 
     @classmethod
     def from_file(cls, filename, shared=False, nbytes=0, *, size=None):
@@ -327,6 +330,18 @@ class UntypedStorage:
         return self._typed(D.float32)
 
 
+class _FileName(str):
+    """A file name that can also be called to get itself (``filename()``)."""
+
+    __slots__ = ()
+
+    def __call__(self):
+        return self
+
+    def __reduce__(self):
+        return (str, (str(self),))
+
+
 def _unlink_shm(shm):
     try:
         shm.unlink()
@@ -374,7 +389,7 @@ def _attach_shared(name, nbytes):
     return s
 
 
-class TypedStorage:
+class TypedStorage:  # noqa: D101 -- typed casts are attached below
     """A dtype view over an UntypedStorage; ``torch.TypedStorage`` (what t.storage() gives)."""
 
     __slots__ = ("_untyped_storage", "dtype")
@@ -488,6 +503,21 @@ class TypedStorage:
     def clone(self):
         return TypedStorage(wrap_storage=self._untyped_storage.clone(), dtype=self.dtype)
 
+    def _to(self, dtype):
+        """A copy of the elements converted to ``dtype`` (self when dtype matches)."""
+        if dtype is self.dtype:
+            return self
+        if self.device.type == "meta":
+            return TypedStorage(self.size(), dtype=dtype, device=self.device)
+        src = self._np()
+        if dtype.is_complex is False and src.dtype.kind == "c":
+            src = src.real
+        arr = np.array(src, dtype=dtype.np, copy=True)
+        raw = UntypedStorage._wrap_cpu(arr.reshape(-1).view(np.uint8))
+        if self.device.type != "cpu":
+            raw = raw.to(device=self.device)
+        return TypedStorage(wrap_storage=raw, dtype=dtype)
+
     def cpu(self):
         return TypedStorage(wrap_storage=self._untyped_storage.cpu(), dtype=self.dtype)
 
@@ -527,3 +557,10 @@ class TypedStorage:
 
     __hash__ = object.__hash__
 
+
+
+for _name, _dt in (("float", D.float32), ("double", D.float64), ("half", D.float16),
+                   ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
+                   ("short", D.int16), ("char", D.int8), ("byte", D.uint8), ("bool", D.bool),
+                   ("complex_float", D.complex64), ("complex_double", D.complex128)):
+    setattr(TypedStorage, _name, (lambda dt: lambda self: self._to(dt))(_dt))

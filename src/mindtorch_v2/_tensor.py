@@ -490,7 +490,14 @@ class Tensor:
                                "torch.nn.utils.weight_norm usage, see "
                                "https://github.com/pytorch/pytorch/pull/103001")
         import copy
-        new = self.clone()
+        if self.device.type == "cpu" or self.device.type == "meta":
+            # like torch: copy the whole storage (memoised, so views deep-copied together
+            # keep sharing it) and keep size / stride / offset
+            st = copy.deepcopy(self._storage or self._ensure_storage(), memo)
+            new = Tensor._from_storage(st, self._shape, self._stride, self._offset,
+                                       self.dtype)
+        else:
+            new = self.clone()
         if type(self) is not Tensor:
             new = _as_subclass(new, type(self))
         new._requires_grad = self._requires_grad
@@ -546,7 +553,7 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None):
         from ._printing import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     def __str__(self):
         return self.__repr__()
@@ -559,7 +566,7 @@ class Tensor:
 
 def _need_one(t, what):
     if t.numel() != 1:
-        raise RuntimeError(f"a Tensor with {t.numel()} elements cannot be converted to Scalar")
+        raise ValueError("only one element tensors can be converted to Python scalars")
 
 
 def _wrap_dim(dim, ndim):
@@ -620,7 +627,9 @@ def _contiguous_format():
 def _non_overlapping_and_dense(shape, stride):
     if len(shape) == 1:
         return shape[0] < 2 or stride[0] == 1
-    dims = sorted(range(len(shape)), key=lambda i: (stride[i] if shape[i] >= 2 else 0, i))
+    # dims of size < 2 go last (torch's order); the others by increasing stride
+    dims = sorted(range(len(shape)), key=lambda i: (0, stride[i], i) if shape[i] >= 2 else
+                  (1, 0, i))
     expected = 1
     for d in dims:
         if shape[d] == 1:

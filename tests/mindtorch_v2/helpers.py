@@ -19,8 +19,8 @@ def to_torch(x):
     if isinstance(x, M.Tensor):
         a = x.detach().cpu()
         if a.dtype is M.bfloat16:
-            return T.from_numpy(np.ascontiguousarray(a.numpy()).astype(np.float32)).to(T.bfloat16)
-        return T.from_numpy(np.ascontiguousarray(a.numpy()).copy())
+            return T.from_numpy(np.array(a.numpy(), dtype=np.float32, order="C")).to(T.bfloat16)
+        return T.from_numpy(np.array(a.numpy(), order="C", copy=True))
     if isinstance(x, (list, tuple)):
         return type(x)(to_torch(v) for v in x) if not hasattr(x, "_fields") else \
             tuple(to_torch(v) for v in x)

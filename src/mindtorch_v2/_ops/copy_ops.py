@@ -1,6 +1,8 @@
 """Copies, casts and device moves: copy_, clone, contiguous, to, resize_, typed casts."""
 from __future__ import annotations
 
+import builtins
+
 from .. import _dtype as D
 from .._device import as_device, device as _device_cls
 from .._dispatch.dispatcher import dispatch
@@ -36,7 +38,7 @@ def layout_strides(x_shape, x_stride, memory_format):
     if memory_format is None or memory_format is preserve_format:
         if _non_overlapping_and_dense(x_shape, x_stride):
             return tuple(x_stride)
-        return contiguous_strides(tuple(x_shape))
+        return dense_strides_like(x_shape, x_stride)
     if memory_format is contiguous_format:
         return contiguous_strides(tuple(x_shape))
     if memory_format is channels_last:
@@ -50,6 +52,51 @@ def layout_strides(x_shape, x_stride, memory_format):
         n, c, d, h, w = x_shape
         return (d * h * w * c, 1, h * w * c, w * c, c)
     raise TypeError(f"unknown memory format {memory_format}")
+
+
+def dense_strides_like(shape, stride):
+    """Dense strides whose dimension order follows ``stride`` (torch's preserve rule for
+    overlapping / non-dense inputs): a stable insertion sort by increasing stride, starting
+    from the innermost dim; a 0 stride never moves a dim, equal strides put the smaller
+    size first."""
+    nd = len(shape)
+    perm = list(range(nd - 1, -1, -1))
+    for i in range(1, nd):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            a, b = perm[d0], perm[d1]
+            sa, sb = stride[a], stride[b]
+            if sa == 0 or sb == 0:
+                cmp = 0
+            elif sa != sb:
+                cmp = 1 if sa > sb else -1
+            else:
+                cmp = 1 if shape[a] > shape[b] else 0
+            if cmp > 0:
+                perm[d0], perm[d1] = b, a
+                d1 = d0
+            elif cmp < 0:
+                break
+    out = [0] * nd
+    acc = 1
+    for d in perm:
+        out[d] = acc
+        if shape[d] > 1:
+            acc *= shape[d]
+    return tuple(out)
+
+
+def suggest_memory_format(shape, stride):
+    """channels_last(_3d) for tensors laid out that way (not also contiguous), else
+    contiguous_format."""
+    nd = len(shape)
+    if nd == 4 and _is_contiguous(shape, stride, channels_last) and \
+            not _is_contiguous(shape, stride):
+        return channels_last
+    if nd == 5 and _is_contiguous(shape, stride, channels_last_3d) and \
+            not _is_contiguous(shape, stride):
+        return channels_last_3d
+    return contiguous_format
 
 
 # ---------------------------------------------------------------------------------------
@@ -66,7 +113,7 @@ COPY_ = register("copy_", _copy_meta, inplace=True)
 def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not "
-                        f"{type(src).__name__}")
+                        f"{builtins.type(src).__name__}")
     _check_copy_shapes(self, src)
     if self.device is src.device or (src.device.type == "cpu" and not src._shape):
         dispatch(COPY_, self, src, non_blocking)
@@ -184,8 +231,8 @@ def to_impl(self, dev, dtype, non_blocking=False, copy=False, memory_format=None
         dev.type == self.device.type and dev.index is None)
     same_dtype = dtype is None or dtype is self.dtype
     if same_dev and same_dtype and not copy and (
-            memory_format in (None, preserve_format) or
-            self.is_contiguous(memory_format)):
+            memory_format is None or memory_format is preserve_format or
+            suggest_memory_format(self._shape, self._stride) is memory_format):
         return self
     dtype = dtype or self.dtype
     if same_dev:

@@ -41,13 +41,15 @@ def _infer_np(data, dtype):
         return data._host_np(), data.dtype
     if isinstance(data, np.ndarray):
         return data, D.from_numpy_dtype(data.dtype)
-    if isinstance(data, str) or (isinstance(data, (list, tuple)) and _has_str(data)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(data, (list, tuple)) and _has_str(data):
+        raise ValueError("too many dimensions 'str'")
     if isinstance(data, (bool, np.bool_)):
         return np.array(data, dtype=np.bool_), D.bool
     if isinstance(data, int):
         if not -(1 << 63) <= data < (1 << 63):
-            raise RuntimeError("Overflow when unpacking long")
+            raise ValueError("Overflow when unpacking long long")
         return np.array(data, dtype=np.int64), D.int64
     if isinstance(data, float):
         return np.array(data, dtype=np.float64), D.get_default_dtype()
@@ -55,18 +57,24 @@ def _infer_np(data, dtype):
         return np.array(data, dtype=np.complex128), D.default_complex_dtype()
     if isinstance(data, np.generic):
         return np.array(data), D.from_numpy_dtype(data.dtype)
+    if not isinstance(data, (list, tuple)):
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     try:
-        if isinstance(data, (list, tuple)) and data and any(isinstance(x, Tensor) for x in
-                                                            _flat_first(data)):
+        if data and any(isinstance(x, Tensor) for x in _flat_first(data)):
             data = _tensors_to_lists(data)
         a = np.array(data)
-    except ValueError as e:
-        raise ValueError(_ragged_message(data) or str(e)) from None
+    except (ValueError, TypeError, OverflowError):
+        _check_nested(data)
+        raise
     if a.dtype == object:
-        msg = _ragged_message(data)
-        if msg:
-            raise ValueError(msg)
+        _check_nested(data)
+        if any(type(v) is int for v in a.ravel()):
+            raise ValueError("Overflow when unpacking long long")
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if a.size and a.size <= 100000 and a.dtype.kind in "biufc":
+        types = set(map(type, np.array(data, dtype=object).ravel()))
+        if any(issubclass(t, np.generic) for t in types):
+            return a, _promote_leaf_types(types)
     k = a.dtype.kind
     if k == "f":
         inferred = D.get_default_dtype() if a.dtype == np.float64 and not _has_np_scalar(data) \
@@ -78,13 +86,57 @@ def _infer_np(data, dtype):
         inferred = D.bool
     elif k in "iu":
         if a.dtype == np.uint64 and not _has_np_scalar(data):
-            raise RuntimeError("Overflow when unpacking long")
+            raise ValueError("Overflow when unpacking long long")
         inferred = D.int64 if not _has_np_scalar(data) else D.from_numpy_dtype(a.dtype)
     elif k in "US":
         raise TypeError(f"new(): invalid data type 'str'")
     else:
         inferred = D.from_numpy_dtype(a.dtype)
     return a, inferred
+
+
+_PY_LEAF = {bool: lambda: D.bool, int: lambda: D.int64, float: D.get_default_dtype,
+            builtins.complex: D.default_complex_dtype}
+
+
+def _promote_leaf_types(types):
+    """torch's dtype of a nested sequence mixing Python and NumPy scalars."""
+    out = None
+    for t in types:
+        f = _PY_LEAF.get(t)
+        d = f() if f is not None else D.from_numpy_dtype(np.dtype(t))
+        out = d if out is None else D.promote_types(out, d)
+    return out
+
+
+def _check_nested(data):
+    """torch's error for a malformed nested sequence (ragged, scalars/sequences mixed)."""
+    shape = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    if isinstance(x, str):
+        raise ValueError("too many dimensions 'str'")
+
+    def walk(x, dim):
+        if dim == len(shape):
+            if isinstance(x, (list, tuple, np.ndarray)):
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an "
+                                "integer")
+            if isinstance(x, str):
+                raise TypeError(f"new(): invalid data type 'str'")
+            return
+        if not isinstance(x, (list, tuple, np.ndarray)):
+            raise TypeError("not a sequence")
+        if len(x) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} "
+                             f"(got {len(x)})")
+        for y in x:
+            walk(y, dim + 1)
+    walk(data, 0)
 
 
 def _flat_first(seq):
@@ -169,7 +221,31 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         out = data.detach().to(dev, dtype or data.dtype, copy=True)
         return _finish(out, requires_grad)
     a, inferred = _infer_np(data, dtype)
+    if dtype is not None and dtype is not inferred and not isinstance(data, (np.ndarray, Tensor)):
+        _check_convertible(a, dtype)
     return _finish(_place(a, dtype or inferred, dev), requires_grad)
+
+
+def _overflow(dtype):
+    raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+
+
+def _check_convertible(a, dtype):
+    """torch's checks converting Python numbers to ``dtype`` (tensor(data, dtype=...))."""
+    k = a.dtype.kind
+    if k == "c" and dtype.category in (D.INT, D.FLOAT):
+        raise TypeError("must be real number, not complex" if dtype.is_floating_point else
+                        "'complex' object cannot be interpreted as an integer")
+    if dtype.category != D.INT or not a.size or k not in "fiu":
+        return
+    info = np.iinfo(dtype.np)
+    if k == "f":
+        if not np.all(np.isfinite(a)) or a.max() > info.max or a.min() < info.min:
+            _overflow(dtype)
+        return
+    hi, lo = int(a.max()), int(a.min())
+    if hi > info.max or (lo < info.min and (info.min < 0 or -lo > info.max)):
+        _overflow(dtype)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -188,9 +264,12 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         t = tensor(obj, dtype=dtype, device=device)
     else:
         t = as_tensor(obj, dtype=dtype, device=device)
-        if copy is False and isinstance(obj, (Tensor, np.ndarray)) and (
-                (dtype is not None and dtype is not getattr(t, "dtype", None))):
-            raise ValueError("can't alias with a copy")
+        if copy is False and dtype is not None:
+            src = obj.dtype if isinstance(obj, Tensor) else D.from_numpy_dtype(obj.dtype) \
+                if isinstance(obj, np.ndarray) else None
+            if src is not None and src is not dtype:
+                raise ValueError(f"can't alias tensor with dtype '{src.c10_name}' into dtype "
+                                 f"'{dtype.c10_name}'.")
     return _finish(t, requires_grad)
 
 
@@ -276,6 +355,8 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 
 def _filled(size, value, dtype, device, requires_grad, out, name):
+    if out is not None and dtype is None and isinstance(out, Tensor):
+        dtype = out.dtype
     shape, dt, dev = _factory_args(size, dtype, device, name)
     if dev.type == "cpu":
         if value == 0:
@@ -311,8 +392,13 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     dt = dtype or _fill_dtype(fill_value)
-    if isinstance(fill_value, builtins.complex) and not dt.is_complex:
-        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    if isinstance(fill_value, builtins.complex) and not dt.is_complex and dt is not D.bool:
+        _overflow(dt)
+    if dt.category == D.INT and isinstance(fill_value, (int, builtins.float)) and \
+            not isinstance(fill_value, bool):
+        _check_convertible(np.array(fill_value), dt)
+    if dt is D.bool and isinstance(fill_value, builtins.complex):
+        fill_value = builtins.bool(fill_value)
     return _filled((size,) if isinstance(size, int) else tuple(size), fill_value, dt, device,
                    requires_grad, out, "full")
 
@@ -409,10 +495,19 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if any(isinstance(v, builtins.float) and not math.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
-    n = int(math.ceil((end - start) / step))
     if dtype.category <= D.INT:
-        a = start + np.arange(n, dtype=np.float64 if isinstance(step, float) else np.int64) * step
+        # torch accumulates integer ranges in int64 (start and step truncated); int64's
+        # length is computed from the truncated values too
+        istart, istep = int(start), int(step)
+        if dtype is D.int64:
+            if istep == 0:
+                raise RuntimeError("step must be nonzero")
+            n = -((int(end) - istart) // -istep)
+        else:
+            n = int(math.ceil((end - start) / step))
+        a = istart + np.arange(max(n, 0), dtype=np.int64) * istep
     else:
+        n = int(math.ceil((end - start) / step))
         a = start + np.arange(n, dtype=np.float64) * step
     t = _from_host(a, dtype, device, requires_grad)
     return _write_out(out, t) if out is not None else t
@@ -434,13 +529,16 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     start, end = _num(start), _num(end)
-    if not isinstance(steps, int) or steps < 0:
-        raise RuntimeError("linspace(): argument 'steps' must be non-negative integer"
-                           if isinstance(steps, int) else
-                           f"linspace(): argument 'steps' (position 3) must be int, not "
-                           f"{type(steps).__name__}")
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' (position 3) must be int, not "
+                        f"{type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
     dt = dtype or (D.default_complex_dtype() if isinstance(start, builtins.complex) or
                    isinstance(end, builtins.complex) else D.get_default_dtype())
+    if dt.category <= D.INT:  # integer linspace starts from the truncated ends
+        start, end = int(start.real if isinstance(start, builtins.complex) else start), \
+            int(end.real if isinstance(end, builtins.complex) else end)
     # torch fills the first half from start and the second half from end (symmetric error)
     if steps == 1:
         a = np.array([start], dtype=np.complex128 if dt.is_complex else np.float64)
@@ -506,6 +604,8 @@ def complex(real, imag, *, out=None):  # noqa: A001
 
 
 def polar(abs, angle, *, out=None):  # noqa: A002
+    if abs.dtype is angle.dtype and abs.dtype not in (D.float32, D.float64):
+        raise NotImplementedError(f'"polar_cpu" not implemented for \'{abs.dtype.c10_name}\'')
     from .elementwise import UNARY_OPS
     from .elementwise import mul
     re = mul(abs, dispatch(UNARY_OPS["cos"], angle))

@@ -26,16 +26,54 @@ from ._common import broadcast_shapes, elementwise_strides
 from .registry import OPS, Spec, register
 from .tensor_methods import method
 
-SAME, FLOAT, BOOL, LOGICAL, INT, REAL, NOCOMPLEX, FLOATNC = (
-    "same", "float", "bool", "logical", "int", "real", "nocomplex", "floatnc")
+SAME, FLOAT, BOOL, LOGICAL, INT, REAL, NOCOMPLEX, FLOATNC, ANGLE, SQUARE = (
+    "same", "float", "bool", "logical", "int", "real", "nocomplex", "floatnc", "angle", "square")
+
+
+# torch.special-only rows (not Tensor methods, not torch.<name>)
+SPECIAL_BINARY = [("xlog1py", FLOATNC, sps.xlog1py), ("zeta", FLOATNC, sps.zeta)]
+ORDERED = frozenset(("lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal"))
+# torch has no in-place method for these
+NO_INPLACE = frozenset(("isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal",
+                        "signbit", "maximum", "minimum", "fmax", "fmin", "angle", "logaddexp",
+                        "logaddexp2", "positive"))
 
 
 def _not_impl(name, dt):
     raise NotImplementedError(f'"{name}_cpu" not implemented for \'{dt.c10_name}\'')
 
 
+def _refusing(names, dtypes, exc):
+    return {n: (frozenset(dtypes), exc) for n in names}
+
+
+_INTS = (D.uint8, D.int8, D.int16, D.int32, D.int64)
+_CPLX = (D.complex64, D.complex128)
+# dtypes (promoted) an op's CPU kernel refuses beyond what its kind says (from torch's tables)
+REFUSE = {}
+REFUSE.update(_refusing(("floor", "ceil", "trunc", "fix", "round", "floor_divide", "remainder",
+                         "fmod", "pow", "bitwise_left_shift", "div_floor", "div_trunc", "bitwise_right_shift", "gcd",
+                         "lcm"), (D.bool,), NotImplementedError))
+REFUSE.update(_refusing(("frac", "hypot", "nextafter", "logaddexp", "logaddexp2"),
+                        (D.bool,) + _INTS, NotImplementedError))
+REFUSE.update(_refusing(("deg2rad", "rad2deg", "isposinf", "isneginf", "maximum", "minimum",
+                         "fmax", "fmin", "heaviside"), _CPLX, RuntimeError))
+REFUSE.update(_refusing(("signbit",), _CPLX, NotImplementedError))
+REFUSE.update(_refusing(("ndtri", "erfcx", "log_ndtr", "bessel_j0", "bessel_j1"),
+                        (D.float16, D.bfloat16), NotImplementedError))
+
+
+def _refuse(name, dt, exc):
+    if exc is RuntimeError:
+        raise RuntimeError(f"{name} is not yet implemented for complex tensors.")
+    _not_impl(name, dt)
+
+
 def kind_dtypes(kind, dt, name):
     """(compute dtype, result dtype) for promoted input dtype ``dt`` under ``kind``."""
+    r = REFUSE.get(name)
+    if r is not None and dt in r[0]:
+        _refuse(name, dt, r[1])
     if kind == SAME:
         return dt, dt
     if kind == FLOAT or kind == FLOATNC:
@@ -56,6 +94,13 @@ def kind_dtypes(kind, dt, name):
     if kind == REAL:
         r = dt.to_real()
         return dt, r
+    if kind == ANGLE:
+        if dt.category <= D.INT:
+            f = D.get_default_dtype()
+            return f, f
+        return dt, dt.to_real()
+    if kind == SQUARE:
+        return (D.int64, D.int64) if dt is D.bool else (dt, dt)
     if kind == NOCOMPLEX:
         if dt.is_complex:
             _not_impl(name, dt)
@@ -99,19 +144,60 @@ def _operand_layouts(*xs):
     return [(x._shape, x._stride) for x in xs if isinstance(x, Tensor)]
 
 
+def _check_neg(x):
+    if x.dtype is D.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _check_pos(x):
+    if x.dtype is D.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+
+
+def _check_abs(x):
+    if x.dtype is D.bool:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+
+
+def _check_sign(x):
+    if x.dtype.is_complex:
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+
+
+# dtype checks torch does before computing (shared by the CPU kernels and the meta functions)
+UNARY_CHECKS = {"neg": _check_neg, "negative": _check_neg, "abs": _check_abs,
+                "absolute": _check_abs, "sign": _check_sign, "positive": _check_pos}
+
+
 def unary_meta_for(name, kind):
+    check = UNARY_CHECKS.get(name)
+
     def meta(x, *args, **kwargs):
+        if check is not None:
+            check(x)
         _, out = kind_dtypes(kind, x.dtype, name)
         return Spec(x._shape, out, elementwise_strides(x._shape, _operand_layouts(x)))
     return meta
 
 
 def binary_meta_for(name, kind):
+    ordered = name in ORDERED
+    heaviside = name == "heaviside"
+
     def meta(a, b, *args, **kwargs):
         sa = a._shape if isinstance(a, Tensor) else ()
         sb = b._shape if isinstance(b, Tensor) else ()
         shape = broadcast_shapes(sa, sb)
-        _, out = kind_dtypes(kind, promote_args(a, b), name)
+        pdt = promote_args(a, b)
+        if heaviside and a.dtype is not getattr(b, "dtype", a.dtype):
+            raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                               "dtypes.")
+        if ordered and pdt.is_complex:
+            _not_impl(name, pdt)
+        _, out = kind_dtypes(kind, pdt, name)
         return Spec(shape, out, elementwise_strides(shape, _operand_layouts(a, b)))
     return meta
 
@@ -125,12 +211,15 @@ def _rsqrt(x):
 
 
 def _sigmoid(x):
+    if np.iscomplexobj(x):
+        return 1 / (1 + np.exp(-x))
     return sps.expit(x)
 
 
 def _logit(x, eps=None):
     if eps is not None:
-        x = np.clip(x, eps, 1 - eps)
+        lo, hi = eps, 1 - eps
+        x = np.where(x < lo, lo, np.where(x > hi, hi, x)).astype(x.dtype)
     return np.log(x / (1 - x))
 
 
@@ -166,11 +255,11 @@ def _entr(x):
 
 
 def _isreal(x):
-    return np.isreal(x) if np.iscomplexobj(x) else np.ones(x.shape, bool)
+    return np.isreal(x) if np.iscomplexobj(x) else np.ones_like(x, dtype=bool)
 
 
 def _positive(x):
-    return x.copy()
+    return x.copy(order="K")
 
 
 def _angle(x):
@@ -193,7 +282,7 @@ UNARY = [
     ("exp", FLOAT, np.exp), ("exp2", FLOAT, _exp2), ("expm1", FLOAT, np.expm1),
     ("log", FLOAT, np.log), ("log2", FLOAT, np.log2), ("log10", FLOAT, np.log10),
     ("log1p", FLOAT, np.log1p),
-    ("sqrt", FLOAT, np.sqrt), ("rsqrt", FLOAT, _rsqrt), ("square", SAME, np.square),
+    ("sqrt", FLOAT, np.sqrt), ("rsqrt", FLOAT, _rsqrt), ("square", SQUARE, np.square),
     ("sin", FLOAT, np.sin), ("cos", FLOAT, np.cos), ("tan", FLOAT, np.tan),
     ("asin", FLOAT, np.arcsin), ("acos", FLOAT, np.arccos), ("atan", FLOAT, np.arctan),
     ("arcsin", FLOAT, np.arcsin), ("arccos", FLOAT, np.arccos), ("arctan", FLOAT, np.arctan),
@@ -214,7 +303,7 @@ UNARY = [
     ("isreal", BOOL, _isreal), ("signbit", BOOL, np.signbit),
     ("logical_not", LOGICAL, np.logical_not),
     ("bitwise_not", INT, np.invert),
-    ("angle", REAL, _angle),
+    ("angle", ANGLE, _angle),
     ("conj_physical", SAME, np.conjugate),
 ]
 # torch.special-only rows (not Tensor methods)
@@ -244,6 +333,11 @@ def _xlogy(a, b):
 
 
 def _logaddexp(a, b):
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        a, b = np.broadcast_arrays(a, b)
+        big = np.real(a) >= np.real(b)
+        m = np.where(big, a, b)
+        return m + np.log1p(np.exp(np.where(big, b, a) - m))
     return np.logaddexp(a, b)
 
 
@@ -253,12 +347,12 @@ BINARY = [
     ("floor_divide", NOCOMPLEX, _floor_divide),
     ("remainder", NOCOMPLEX, np.remainder), ("fmod", NOCOMPLEX, np.fmod),
     ("atan2", FLOATNC, np.arctan2), ("arctan2", FLOATNC, np.arctan2),
-    ("hypot", FLOATNC, np.hypot),
+    ("hypot", NOCOMPLEX, np.hypot),
     ("maximum", NOCOMPLEX, np.maximum), ("minimum", NOCOMPLEX, np.minimum),
     ("fmax", NOCOMPLEX, np.fmax), ("fmin", NOCOMPLEX, np.fmin),
     ("copysign", FLOATNC, _copysign), ("nextafter", NOCOMPLEX, np.nextafter),
     ("heaviside", NOCOMPLEX, _heaviside),
-    ("logaddexp", FLOATNC, _logaddexp), ("logaddexp2", FLOATNC, np.logaddexp2),
+    ("logaddexp", SAME, _logaddexp), ("logaddexp2", NOCOMPLEX, np.logaddexp2),
     ("xlogy", FLOATNC, _xlogy),
     ("eq", BOOL, np.equal), ("ne", BOOL, np.not_equal), ("lt", BOOL, np.less),
     ("le", BOOL, np.less_equal), ("gt", BOOL, np.greater), ("ge", BOOL, np.greater_equal),
@@ -272,8 +366,6 @@ BINARY = [
     ("bitwise_left_shift", INT, np.left_shift), ("bitwise_right_shift", INT, np.right_shift),
     ("gcd", INT, np.gcd), ("lcm", INT, np.lcm),
 ]
-ORDERED = frozenset(("lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
-                     "maximum", "minimum", "fmax", "fmin"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -286,18 +378,66 @@ _g = globals()
 __all__ = []
 
 
+# unary functions without ``out=`` / whose ``out`` must have exactly the result dtype
+NO_OUT = frozenset(("positive", "isnan", "isinf", "isfinite", "isreal"))
+STRICT_OUT = frozenset(("neg", "negative", "abs", "absolute", "sign", "sgn", "floor", "ceil",
+                        "trunc", "fix", "frac", "isposinf", "isneginf", "signbit",
+                        "bitwise_not", "conj_physical"))
+
+
 def _unary_public(op):
-    def fn(input, *, out=None):
-        if out is not None:
-            return dispatch_out(op, out, input)
-        return dispatch(op, input)
+    if op.name in NO_OUT:
+        def fn(input):
+            return dispatch(op, input)
+    elif op.name in STRICT_OUT:
+        meta = op.meta
+
+        def fn(input, *, out=None):
+            if out is not None:
+                if isinstance(out, Tensor) and isinstance(input, Tensor):
+                    dt = meta(input).dtype
+                    if out.dtype is not dt:
+                        raise RuntimeError(f"Found dtype {out.dtype.c10_name} but expected "
+                                           f"{dt.c10_name}")
+                return dispatch_out(op, out, input)
+            return dispatch(op, input)
+    else:
+        def fn(input, *, out=None):
+            if out is not None:
+                return dispatch_out(op, out, input)
+            return dispatch(op, input)
     fn.__name__ = op.name
     fn.__qualname__ = op.name
     return fn
 
 
+# binary functions whose ``other`` must be a tensor (torch's schemas have no Scalar overload)
+TENSOR_ONLY = frozenset(("atan2", "arctan2", "hypot", "maximum", "minimum", "fmax", "fmin",
+                         "nextafter", "heaviside", "logaddexp", "logaddexp2", "logical_and",
+                         "logical_or", "logical_xor", "gcd", "lcm"))
+# binary functions accepting a Python scalar as ``input``
+SCALAR_FIRST = frozenset(("mul", "multiply", "true_divide", "floor_divide", "remainder", "xlogy",
+                          "xlog1py", "zeta",
+                          "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                          "bitwise_right_shift"))
+
+
+def _arg_type_error(name, arg, pos, v):
+    raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                    f"{type(v).__name__}")
+
+
 def _binary_public(op):
+    name = op.name
+    tensor_only = name in TENSOR_ONLY
+    scalar_first = name in SCALAR_FIRST
+
     def fn(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            if not scalar_first or not isinstance(other, Tensor):
+                _arg_type_error(name, "input", 1, input)
+        elif tensor_only and not isinstance(other, Tensor):
+            _arg_type_error(name, "other", 2, other)
         if out is not None:
             return dispatch_out(op, out, input, other)
         return dispatch(op, input, other)
@@ -330,6 +470,8 @@ def _declare(rows, table, meta_for, public_for, *, methods=True, module_all=True
             __all__.append(name)
         if methods:
             method(f, name=name)
+            if name in NO_INPLACE:
+                continue
             ip, ipf = _inplace_method(op)
             method(ipf, name=name + "_")
 
@@ -338,10 +480,26 @@ _declare(UNARY, UNARY_OPS, unary_meta_for, _unary_public)
 _declare(SPECIAL_UNARY, UNARY_OPS, unary_meta_for, _unary_public, methods=False,
          module_all=False)
 _declare(BINARY, BINARY_OPS, binary_meta_for, _binary_public)
+_declare(SPECIAL_BINARY, BINARY_OPS, binary_meta_for, _binary_public, methods=False,
+         module_all=False)
+
+
+def positive(input):
+    """torch.positive returns its input itself (bool tensors refused)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"positive(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    _check_pos(input)
+    return input
+
+
+method(positive, name="positive")
 
 
 def special(name):
-    """The public function of a torch.special-only unary op."""
+    """The public function of a torch.special-only unary or binary op."""
+    if name in BINARY_OPS:
+        return _binary_public(BINARY_OPS[name])
     return _unary_public(UNARY_OPS[name])
 
 
@@ -349,12 +507,47 @@ def special(name):
 # ops with extra arguments (alpha, rounding_mode, decimals, exponent kinds...)
 # ---------------------------------------------------------------------------------------
 
+_add_plain_meta = binary_meta_for("add", SAME)
+
+
+def _check_alpha(spec, alpha):
+    if alpha != 1 or type(alpha) is not int:
+        dt = spec.dtype
+        if isinstance(alpha, bool):
+            if dt is not D.bool:
+                raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        elif dt.category <= D.INT and isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a "
+                               "floating point number.")
+        elif not dt.is_complex and isinstance(alpha, complex):
+            raise RuntimeError("For non-complex input tensors, argument alpha must not be a "
+                               "complex number.")
+    return spec
+
+
 def _add_meta(a, b, alpha=1):
-    return binary_meta_for("add", SAME)(a, b)
+    return _check_alpha(_add_plain_meta(a, b), alpha)
+
+
+def check_bool_sub(a, b):
+    ba = isinstance(a, Tensor) and a.dtype is D.bool
+    bb = isinstance(b, Tensor) and b.dtype is D.bool
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb or isinstance(a, bool) or isinstance(b, bool):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
+def _sub_meta(a, b, alpha=1):
+    check_bool_sub(a, b)
+    return _check_alpha(_add_plain_meta(a, b), alpha)
 
 
 ADD = register("add", _add_meta, family="elementwise")
-SUB = register("sub", _add_meta, family="elementwise")
+SUB = register("sub", _sub_meta, family="elementwise")
 ADD.extra.update(kind=SAME, np=np.add)
 SUB.extra.update(kind=SAME, np=np.subtract)
 BINARY_OPS["add"] = ADD
@@ -364,7 +557,7 @@ BINARY_OPS["sub"] = SUB
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
         return dispatch_out(ADD, out, input, other, alpha)
-    if alpha == 1:
+    if alpha == 1 and type(alpha) is int:
         return dispatch(ADD, input, other)
     return dispatch(ADD, input, other, alpha)
 
@@ -372,7 +565,7 @@ def add(input, other, *, alpha=1, out=None):
 def sub(input, other, *, alpha=1, out=None):
     if out is not None:
         return dispatch_out(SUB, out, input, other, alpha)
-    if alpha == 1:
+    if alpha == 1 and type(alpha) is int:
         return dispatch(SUB, input, other)
     return dispatch(SUB, input, other, alpha)
 
@@ -385,7 +578,7 @@ def rsub(input, other, *, alpha=1):
 
 
 ADD_ = register("add_", _add_meta, inplace=True, family="elementwise")
-SUB_ = register("sub_", _add_meta, inplace=True, family="elementwise")
+SUB_ = register("sub_", _sub_meta, inplace=True, family="elementwise")
 ADD_.extra["outplace"] = ADD
 SUB_.extra["outplace"] = SUB
 
@@ -400,9 +593,13 @@ def _sub_(self, other, *, alpha=1):
     return self
 
 
+_DIV_METAS = {None: binary_meta_for("div", FLOAT),
+              "floor": binary_meta_for("div_floor", NOCOMPLEX),
+              "trunc": binary_meta_for("div_trunc", NOCOMPLEX)}
+
+
 def _div_meta(a, b, rounding_mode=None):
-    kind = FLOAT if rounding_mode is None else NOCOMPLEX
-    return binary_meta_for("div", kind)(a, b)
+    return _DIV_METAS[rounding_mode](a, b)
 
 
 DIV = register("div", _div_meta, family="elementwise")
@@ -430,7 +627,18 @@ def _div_(self, other, *, rounding_mode=None):
     return self
 
 
-_pow_meta = binary_meta_for("pow", SAME)
+_pow_plain_meta = binary_meta_for("pow", SAME)
+
+
+_pow_scalar_meta = binary_meta_for("pow_scalar", SAME)
+
+
+def _pow_meta(a, b):
+    if not isinstance(b, Tensor):
+        if a.dtype.category <= D.INT and isinstance(b, int) and b < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return _pow_scalar_meta(a, b)
+    return _pow_plain_meta(a, b)
 
 
 POW = register("pow", _pow_meta, family="elementwise")
@@ -477,8 +685,13 @@ def _pow_(self, exponent):
     return self
 
 
-def _round_meta(x, decimals=0):
-    return unary_meta_for("round", NOCOMPLEX)(x)
+_round_plain_meta = unary_meta_for("round", NOCOMPLEX)
+
+
+def _round_meta(x, decimals=None):
+    if decimals is not None and x.dtype.category <= D.INT:
+        _not_impl("round_vml", x.dtype)
+    return _round_plain_meta(x)
 
 
 ROUND = register("round", _round_meta, family="elementwise")
@@ -487,13 +700,13 @@ ROUND_ = register("round_", _round_meta, inplace=True, family="elementwise")
 ROUND_.extra["outplace"] = ROUND
 
 
-def round(input, *, decimals=0, out=None):  # noqa: A001
+def round(input, *, decimals=None, out=None):  # noqa: A001
     if out is not None:
         return dispatch_out(ROUND, out, input, decimals)
-    return dispatch(ROUND, input) if decimals == 0 else dispatch(ROUND, input, decimals)
+    return dispatch(ROUND, input) if decimals is None else dispatch(ROUND, input, decimals)
 
 
-def _round_(self, *, decimals=0):
+def _round_(self, *, decimals=None):
     dispatch(ROUND_, self, decimals)
     return self
 
@@ -512,6 +725,9 @@ def _clamp_meta(x, min=None, max=None):
             dt = promote_with_scalar(dt, bnd)
     if dt.is_complex:
         _not_impl("clamp", dt)
+    if dt is D.bool and not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        _not_impl("clamp_scalar" if min is not None and max is not None else
+                  "clamp_min_scalar" if min is not None else "clamp_max_scalar", dt)
     return Spec(shape, dt, elementwise_strides(shape, layouts))
 
 
@@ -582,6 +798,9 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def _lerp_meta(x, end, weight):
+    if x.dtype.category <= D.INT:
+        _not_impl("lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar",
+                  x.dtype)
     if isinstance(weight, Tensor):
         dt = D.promote_types(x.dtype, end.dtype)
         if weight.dtype is not dt and weight.dtype is not x.dtype:
@@ -828,7 +1047,19 @@ for _n, _name in (("__imul__", "mul"), ("__ifloordiv__", "floor_divide"),
     setattr(Tensor, _n, _iop(OPS[_name + "_"]))
 
 Tensor.__neg__ = lambda self: dispatch(UNARY_OPS["neg"], self)
-Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = lambda self: dispatch(UNARY_OPS["abs"], self)
-Tensor.__invert__ = lambda self: dispatch(UNARY_OPS["bitwise_not"], self)
+def _invert(self):
+    if self.dtype.category > D.INT:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return dispatch(UNARY_OPS["bitwise_not"], self)
+
+
+def _pos(self):
+    _check_pos(self)
+    return self
+
+
+Tensor.__invert__ = _invert
+Tensor.__pos__ = _pos
 Tensor.__hash__ = lambda self: id(self)

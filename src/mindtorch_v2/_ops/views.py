@@ -558,8 +558,8 @@ method(broadcast_to, name="broadcast_to")
 Tensor.T = property(lambda self: dispatch(PERMUTE, self, tuple(range(self.dim() - 1, -1, -1)))
                     if self.dim() != 2 else dispatch(TRANSPOSE, self, 0, 1))
 Tensor.mT = property(lambda self: _need2(self, "mT") or dispatch(TRANSPOSE, self, -2, -1))
-Tensor.H = property(lambda self: _need_le2(self) or adjoint(self) if self.dim() == 2 else
-                    (self if self.dim() < 2 else _need_le2(self)))
+Tensor.H = property(lambda self: adjoint(self) if self.dim() == 2 else
+                    (conj(self) if self.dim() == 0 else _need_le2(self)))
 Tensor.mH = property(lambda self: _need2(self, "mH") or adjoint(self))
 
 
@@ -571,7 +571,7 @@ def _need2(x, name):
 
 
 def _need_le2(x):
-    if x.dim() > 2:
+    if x.dim() != 2 and x.dim() != 0:
         raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
                            f"{x.dim()}-D tensor.")
     return None

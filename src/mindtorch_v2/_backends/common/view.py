@@ -42,6 +42,8 @@ def compute_view_stride(oldshape, oldstride, newshape):
     torch's rule (THTensor_compute_stride): split the old dims into chunks that are
     contiguous among themselves; each chunk must map onto consecutive new dims.
     """
+    if not oldshape:  # a 0-dim tensor: every new dim has size 1
+        return (1,) * len(newshape)
     numel = 1
     for s in oldshape:
         numel *= s
@@ -187,7 +189,7 @@ def slice_(shape, stride, offset, dim, start, stop, step):
     st = list(stride)
     sh[dim] = length
     st[dim] = stride[dim] * step
-    return tuple(sh), tuple(st), offset + (start * stride[dim] if length else 0)
+    return tuple(sh), tuple(st), offset + start * stride[dim]
 
 
 def narrow(shape, stride, offset, dim, start, length):

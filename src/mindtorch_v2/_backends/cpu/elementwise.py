@@ -6,13 +6,15 @@ round once, like torch's CPU kernels.
 """
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 import scipy.special as sps
 
 from ... import _dtype as D
 from ..._dispatch.dispatcher import check_inplace_result
 from ..._ops import elementwise as E
-from ..._ops._common import broadcast_shapes
+from ..._ops._common import broadcast_shapes, elementwise_strides
 from ..._tensor import Tensor
 from ._util import arr, scalar_operand, wrap
 
@@ -21,9 +23,14 @@ _UPCAST_KINDS = (E.FLOAT, E.FLOATNC)
 
 
 def _dtype_cache(name, kind):
-    cache = {}
+    """Memoised ``kind_dtypes`` (per default dtype: int -> float results depend on it)."""
+    caches = {}
+    default = D._default
 
     def lookup(dt):
+        cache = caches.get(default[0])
+        if cache is None:
+            cache = caches[default[0]] = {}
         ent = cache.get(dt)
         if ent is None:
             cdt, odt = E.kind_dtypes(kind, dt, name)
@@ -37,26 +44,7 @@ def _dtype_cache(name, kind):
 # unary
 # ---------------------------------------------------------------------------------------
 
-def _check_neg(x):
-    if x.dtype is D.bool:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
-                           "you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
-
-
-def _check_abs(x):
-    if x.dtype is D.bool:
-        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
-
-
-def _check_sign(x):
-    if x.dtype.is_complex:
-        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
-                                  "numbers. Please use torch.sgn instead.")
-
-
-_UNARY_CHECKS = {"neg": _check_neg, "negative": _check_neg, "abs": _check_abs,
-                 "absolute": _check_abs, "sign": _check_sign}
+_UNARY_CHECKS = E.UNARY_CHECKS
 
 
 def unary_kernel(op):
@@ -118,6 +106,39 @@ def _cast(v, cdt):
     return v
 
 
+def _c_contig(v):
+    return not isinstance(v, Tensor) or v._np is None or v._np.flags.c_contiguous
+
+
+def _conform(r, *operands):
+    """``r`` laid out like torch's TensorIterator output for these operands.
+
+    NumPy's K order agrees with torch when the inputs share a layout; when they are mixed
+    (e.g. transposed + contiguous) torch follows the first operand, NumPy gives C order.
+    """
+    if r.ndim < 2:
+        return r
+    if r.flags.c_contiguous:
+        for v in operands:
+            if isinstance(v, Tensor) and not _c_contig(v):
+                break
+        else:
+            return r
+    want = elementwise_strides(r.shape, [(t._shape, t._stride) for t in operands
+                                         if isinstance(t, Tensor)])
+    isz = r.itemsize
+    if all(n <= 1 or w * isz == s for w, s, n in zip(want, r.strides, r.shape)):
+        return r
+    order = sorted(range(r.ndim), key=lambda d: -want[d])
+    out = np.empty([r.shape[d] for d in order], r.dtype)
+    inv = [0] * r.ndim
+    for i, d in enumerate(order):
+        inv[d] = i
+    out = out.transpose(inv)
+    out[...] = r
+    return out
+
+
 def _broadcast_error(a, b):
     sa = a._shape if isinstance(a, Tensor) else ()
     sb = b._shape if isinstance(b, Tensor) else ()
@@ -137,8 +158,12 @@ def binary_kernel(op, pre=None):
     lookup = _dtype_cache(name, op.extra["kind"])
     ordered = name in E.ORDERED
 
+    heaviside = name == "heaviside"
+
     def kernel(a, b):
         x, y, pdt = _operands(a, b, name)
+        if heaviside:
+            op.meta(a, b)
         cdt, odt, up = lookup(pdt)
         if ordered and cdt.is_complex:
             raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{cdt.c10_name}'")
@@ -157,7 +182,7 @@ def binary_kernel(op, pre=None):
             r = npfn(np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float32))
         if r.dtype != odt.np:
             r = r.astype(odt.np)
-        return wrap(r, odt)
+        return wrap(_conform(r, a, b), odt)
     return kernel
 
 
@@ -178,30 +203,27 @@ def _alpha_scaled(y, alpha, cdt, name):
     if cdt.category <= D.INT and isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
-    if cdt is D.bool and not isinstance(alpha, bool) and alpha not in (0, 1):
+    if cdt is not D.bool and isinstance(alpha, bool):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if cdt is D.bool:
+        alpha = builtins.bool(alpha)
     return y * alpha if not isinstance(y, np.ndarray) else np.multiply(y, alpha, dtype=y.dtype)
 
 
 def _addsub_kernel(npfn, name):
     lookup = _dtype_cache(name, E.SAME)
+    is_sub = name == "sub"
 
     def kernel(a, b, alpha=1):
         x, y, pdt = _operands(a, b, name)
         cdt = lookup(pdt)[0]
-        if name == "sub" and (pdt is D.bool or (
+        if is_sub and (pdt is D.bool or type(a) is bool or type(b) is bool or (
                 isinstance(a, Tensor) and a.dtype is D.bool) or (
                 isinstance(b, Tensor) and b.dtype is D.bool)):
-            if pdt is D.bool and isinstance(a, Tensor) and isinstance(b, Tensor) \
-                    and a.dtype is D.bool and b.dtype is D.bool:
-                raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                                   "supported. Use the `^` or `logical_xor()` operator instead.")
-            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
-                               "supported. If you are trying to invert a mask, use the `~` or "
-                               "`logical_not()` operator instead.")
+            E.check_bool_sub(a, b)
         x = _cast(x, cdt)
         y = _cast(y, cdt)
-        if alpha != 1:
+        if alpha != 1 or type(alpha) is bool:
             y = _alpha_scaled(y, alpha, cdt, name)
         try:
             r = npfn(x, y)
@@ -209,7 +231,7 @@ def _addsub_kernel(npfn, name):
             _broadcast_error(a, b)
         if r.dtype != cdt.np:
             r = r.astype(cdt.np)
-        return wrap(r, cdt)
+        return wrap(_conform(r, a, b), cdt)
     return kernel
 
 
@@ -221,7 +243,8 @@ def _trunc_int_div(x, y):
 
 def _div_kernel():
     true_lookup = _dtype_cache("div", E.FLOAT)
-    round_lookup = _dtype_cache("div", E.NOCOMPLEX)
+    round_lookups = {"floor": _dtype_cache("div_floor", E.NOCOMPLEX),
+                     "trunc": _dtype_cache("div_trunc", E.NOCOMPLEX)}
 
     def kernel(a, b, rounding_mode=None):
         x, y, pdt = _operands(a, b, "div")
@@ -235,8 +258,8 @@ def _div_kernel():
                 _broadcast_error(a, b)
             if r.dtype != odt.np:
                 r = r.astype(odt.np)
-            return wrap(r, odt)
-        cdt, odt, _ = round_lookup(pdt)
+            return wrap(_conform(r, a, b), odt)
+        cdt, odt, _ = round_lookups[rounding_mode](pdt)
         x = _cast(x, cdt)
         y = _cast(y, cdt)
         try:
@@ -252,7 +275,7 @@ def _div_kernel():
         r = np.asarray(r)
         if r.dtype != odt.np:
             r = r.astype(odt.np)
-        return wrap(r, odt)
+        return wrap(_conform(r, a, b), odt)
     return kernel
 
 
@@ -268,10 +291,11 @@ def _int_pow(x, y):
 
 def _pow_kernel():
     lookup = _dtype_cache("pow", E.SAME)
+    lookup_scalar = _dtype_cache("pow_scalar", E.SAME)
 
     def kernel(a, b):
         x, y, pdt = _operands(a, b, "pow")
-        cdt = lookup(pdt)[0]
+        cdt = (lookup if isinstance(b, Tensor) else lookup_scalar)(pdt)[0]
         if cdt.category <= D.INT and not isinstance(b, Tensor) and b < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         x = _cast(x, cdt)
@@ -289,7 +313,7 @@ def _pow_kernel():
         r = np.asarray(r)
         if r.dtype != cdt.np:
             r = r.astype(cdt.np)
-        return wrap(r, cdt)
+        return wrap(_conform(r, a, b), cdt)
     return kernel
 
 
@@ -297,11 +321,14 @@ def _pow_kernel():
 # ops with extra arguments
 # ---------------------------------------------------------------------------------------
 
-def _round_kernel(x, decimals=0):
+def _round_kernel(x, decimals=None):
+    E._round_meta(x, decimals)
+    if decimals is None:
+        decimals = 0
     cdt, odt = E.kind_dtypes(E.NOCOMPLEX, x.dtype, "round")
     a = arr(x)
     if x.dtype.category <= D.INT:
-        return wrap(a.copy() if decimals >= 0 else np.round(a, decimals), odt)
+        return wrap(a.copy(order="K") if decimals >= 0 else np.round(a, decimals), odt)
     if x.dtype in _HALF:
         return wrap(np.round(a.astype(np.float32), decimals).astype(odt.np), odt)
     if decimals == 0:
@@ -313,6 +340,12 @@ def _round_kernel(x, decimals=0):
 def _bound(v, dt):
     if isinstance(v, Tensor):
         return _cast(arr(v), dt)
+    if v is not None and dt.category == D.INT and isinstance(v, int):
+        info = np.iinfo(dt.np)
+        if v > info.max or (v < info.min and (info.min < 0 or -v > info.max)):
+            raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without "
+                               "overflow")
+        return np.array(v).astype(dt.np)[()]
     return v
 
 
@@ -330,13 +363,13 @@ def _clamp_kernel(x, min=None, max=None):  # noqa: A002
         r = np.where(np.isnan(hi), hi, np.minimum(r, hi)) if (
             dt.is_floating_point and isinstance(hi, np.ndarray)) else np.minimum(r, hi)
     if r is a:
-        r = a.copy()
+        r = a.copy(order="K")
     r = np.asarray(r)
     if r.dtype != dt.np:
         r = r.astype(dt.np)
     if r.shape != spec.shape:
         r = np.broadcast_to(r, spec.shape).copy()
-    return wrap(r, dt)
+    return wrap(_conform(r, x, min, max), dt)
 
 
 def _operand(v, dt):
@@ -351,7 +384,7 @@ def _where_kernel(cond, x, y):
     r = np.where(arr(cond), _operand(x, dt), _operand(y, dt))
     if r.dtype != dt.np:
         r = r.astype(dt.np)
-    return wrap(r, dt)
+    return wrap(_conform(r, cond, x, y), dt)
 
 
 def _lerp_kernel(x, end, weight):
@@ -372,18 +405,19 @@ def _addc_kernel(fn):
         spec = E._addc_meta(x, t1, t2, value)
         dt = spec.dtype
         a, b, c = (_cast(arr(t), dt) for t in (x, t1, t2))
-        if dt.category <= D.INT and isinstance(value, float):
-            raise RuntimeError("For integral input tensors, argument value must not be a "
-                               "floating point number.")
+        if dt.category <= D.INT:
+            value = builtins.int(value)
         r = np.asarray(a + value * fn(b, c))
         return wrap(r.astype(dt.np, copy=False), dt)
     return kernel
 
 
 def _nan_to_num_kernel(x, nan=0.0, posinf=None, neginf=None):
+    if nan is None:
+        nan = 0.0
     a = arr(x)
     if x.dtype.category <= D.INT:
-        return wrap(a.copy(), x.dtype)
+        return wrap(a.copy(order="K"), x.dtype)
     work = a.astype(np.float32) if x.dtype is D.bfloat16 else a
     fi = np.finfo(work.dtype if not work.dtype.kind == "c" else work.real.dtype)
     big = float(D.finfo(x.dtype).max)
@@ -432,7 +466,7 @@ def _fast_inplace_binary(op, outplace):
                     try:
                         npfn(arr(self), arr(other), out=arr(self))
                         return self
-                    except ValueError:
+                    except (ValueError, TypeError):
                         pass
             elif type(other) in (int, float) and self.dtype.category == D.FLOAT and \
                     type(other) is not bool:

@@ -1,6 +1,448 @@
-"""CPU kernels of the indexing family."""
+"""CPU kernels of the indexing family: NumPy fancy indexing, ufunc.at for accumulation."""
 from __future__ import annotations
+
+import numpy as np
+
+from ..._device import CPU
+from ..._ops import indexing as I
+from ..._ops.registry import OPS
+from ..._tensor import Tensor, contiguous_strides
+from ._util import arr, wrap
+
+
+def _bounds(idx, size, dim, exc=IndexError, allow_neg=True):
+    if idx.size == 0:
+        return
+    mn, mx = int(idx.min()), int(idx.max())
+    lo = -size if allow_neg else 0
+    if mn < lo:
+        raise exc(f"index {mn} is out of bounds for dimension {dim} with size {size}")
+    if mx >= size:
+        raise exc(f"index {mx} is out of bounds for dimension {dim} with size {size}")
+
+
+def _result(r, spec):
+    """A fresh tensor holding ``r`` with the meta function's layout."""
+    if spec.stride is None or spec.stride == contiguous_strides(spec.shape):
+        return wrap(np.ascontiguousarray(r).reshape(spec.shape), spec.dtype)
+    out = Tensor._empty(spec.shape, spec.dtype, CPU, spec.stride)
+    arr(out)[...] = r
+    return out
+
+
+def _fresh_like(x, spec):
+    """A fresh copy of x with spec's strides (the clone an out-of-place op writes into)."""
+    out = Tensor._empty(spec.shape, spec.dtype, CPU, spec.stride)
+    np.copyto(arr(out), np.broadcast_to(arr(x), spec.shape), casting="unsafe")
+    return out
+
+
+# --- index / index_put ------------------------------------------------------------------
+
+def _key(x, indices):
+    key = []
+    for d, t in enumerate(indices):
+        if t is None:
+            key.append(slice(None))
+        else:
+            i = arr(t)
+            _bounds(i, x._shape[d], d)
+            key.append(i)
+    return tuple(key)
+
+
+def index_kernel(x, indices):
+    spec = I._index_meta(x, indices)
+    return _result(arr(x)[_key(x, indices)], spec)
+
+
+def _index_put_into(a, x, indices, values, accumulate):
+    key = _key(x, indices)
+    v = arr(values)
+    if accumulate:
+        np.add.at(a, key, v)
+    else:
+        a[key] = v
+
+
+def index_put_kernel(x, indices, values, accumulate=False):
+    spec = I._index_put_meta(x, indices, values, accumulate)
+    out = _fresh_like(x, spec)
+    _index_put_into(arr(out), x, indices, values, accumulate)
+    return out
+
+
+def index_put__kernel(x, indices, values, accumulate=False):
+    I._index_put__meta(x, indices, values, accumulate)
+    _index_put_into(arr(x), x, indices, values, accumulate)
+    return x
+
+
+# --- gather / scatter -------------------------------------------------------------------
+
+def _as1(a):
+    return a.reshape(1) if a.ndim == 0 else a
+
+
+def gather_kernel(x, dim, index, *, sparse_grad=False):
+    spec = I._gather_meta(x, dim, index)
+    a = _as1(arr(x))
+    idx = _as1(arr(index))
+    dim = I.wrap_dim(dim, a.ndim)
+    if idx.size == 0:
+        return wrap(np.empty(spec.shape, a.dtype), spec.dtype)
+    _bounds(idx, a.shape[dim], dim, RuntimeError, allow_neg=False)
+    sub = a[tuple(slice(None) if d == dim else slice(0, s) for d, s in enumerate(idx.shape))]
+    r = np.take_along_axis(sub, idx, axis=dim)
+    return wrap(r.reshape(spec.shape), spec.dtype)
+
+
+def _scatter_setup(a, dim, index, src):
+    idx = _as1(arr(index))
+    key = list(np.indices(idx.shape, sparse=True))
+    _bounds(idx, a.shape[dim], dim, RuntimeError, allow_neg=False)
+    key[dim] = idx
+    if isinstance(src, Tensor):
+        s = _as1(arr(src))
+        s = s[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        s = np.asarray(src).astype(a.dtype) if not isinstance(src, np.ndarray) else src
+    return tuple(key), s
+
+
+def _scatter_into(a, dim, index, src, reduce):
+    if index.numel() == 0:
+        return
+    a = _as1(a)
+    dim = I.wrap_dim(dim, a.ndim)
+    key, s = _scatter_setup(a, dim, index, src)
+    if reduce is None:
+        a[key] = s
+    elif reduce == "add":
+        np.add.at(a, key, np.broadcast_to(s, key[dim].shape).astype(a.dtype, copy=False))
+    else:
+        np.multiply.at(a, key, np.broadcast_to(s, key[dim].shape).astype(a.dtype, copy=False))
+
+
+def _contig_copy(x):
+    return np.array(arr(x), order="C", copy=True)
+
+
+def scatter_kernel(x, dim, index, src, *, reduce=None):
+    spec = I._scatter_meta(x, dim, index, src, reduce=reduce)
+    r = _contig_copy(x)
+    _scatter_into(r, dim, index, src, reduce)
+    return wrap(r, spec.dtype)
+
+
+def scatter__kernel(x, dim, index, src, *, reduce=None):
+    I._scatter__meta(x, dim, index, src, reduce=reduce)
+    _scatter_into(arr(x), dim, index, src, reduce)
+    return x
+
+
+def scatter_add_kernel(x, dim, index, src):
+    spec = I._scatter_add_meta(x, dim, index, src)
+    r = _contig_copy(x)
+    _scatter_into(r, dim, index, src, "add")
+    return wrap(r, spec.dtype)
+
+
+def scatter_add__kernel(x, dim, index, src):
+    I._scatter_add__meta(x, dim, index, src)
+    _scatter_into(arr(x), dim, index, src, "add")
+    return x
+
+
+_UFUNC = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
+          "amin": np.minimum}
+
+
+def _identity(reduce, dt):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dt.kind == "f" or dt.kind == "c":
+        return -np.inf if reduce == "amax" else np.inf
+    if dt.kind == "b":
+        return reduce == "amin"
+    info = np.iinfo(dt)
+    return info.min if reduce == "amax" else info.max
+
+
+def _scatter_reduce_into(a, dim, index, src, reduce, include_self):
+    if index.numel() == 0:
+        return
+    a = _as1(a)
+    dim = I.wrap_dim(dim, a.ndim)
+    key, s = _scatter_setup(a, dim, index, src)
+    if not include_self:
+        a[key] = _identity(reduce, a.dtype)
+    if reduce == "mean":
+        cnt = np.zeros(a.shape, np.int64)
+        np.add.at(cnt, key, 1)
+        if include_self:
+            cnt += 1
+        np.add.at(a, key, s)
+        hit = cnt > 0
+        if a.dtype.kind in "iu":
+            a[hit] = np.floor_divide(a[hit], cnt[hit]).astype(a.dtype)
+        else:
+            a[hit] = (a[hit] / cnt[hit]).astype(a.dtype)
+        return
+    _UFUNC[reduce].at(a, key, s)
+
+
+def scatter_reduce_kernel(x, dim, index, src, reduce, *, include_self=True):
+    spec = I._scatter_reduce_meta(x, dim, index, src, reduce, include_self=include_self)
+    r = _contig_copy(x)
+    _scatter_reduce_into(r, dim, index, src, reduce, include_self)
+    return wrap(r, spec.dtype)
+
+
+def scatter_reduce__kernel(x, dim, index, src, reduce, *, include_self=True):
+    I._scatter_reduce__meta(x, dim, index, src, reduce, include_self=include_self)
+    _scatter_reduce_into(arr(x), dim, index, src, reduce, include_self)
+    return x
+
+
+# --- index_select / index_add / index_copy / index_fill ---------------------------------
+
+def index_select_kernel(x, dim, index):
+    spec = I._index_select_meta(x, dim, index)
+    a = _as1(arr(x))
+    idx = _as1(arr(index))
+    dim = I.wrap_dim(dim, a.ndim)
+    size = a.shape[dim]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= size):
+        raise IndexError("index out of range in self")
+    r = np.take(a, idx, axis=dim)
+    return wrap(r.reshape(spec.shape), spec.dtype)
+
+
+def _moved(x, dim):
+    a = _as1(arr(x))
+    dim = I.wrap_dim(dim, a.ndim)
+    return np.moveaxis(a, dim, 0), dim
+
+
+def _index_add_into(a_t, dim, index, source, alpha):
+    a, d = _moved(a_t, dim)
+    idx = _as1(arr(index))
+    _bounds(idx, a.shape[0], d, RuntimeError)
+    s, _ = _moved(source, dim)
+    if alpha != 1:
+        s = (s * alpha).astype(a.dtype)
+    np.add.at(a, idx, s)
+
+
+def index_add_kernel(x, dim, index, source, *, alpha=1):
+    spec = I._index_add_meta(x, dim, index, source, alpha=alpha)
+    out = wrap(_contig_copy(x), spec.dtype)
+    _index_add_into(out, dim, index, source, alpha)
+    return out
+
+
+def index_add__kernel(x, dim, index, source, *, alpha=1):
+    I._index_add__meta(x, dim, index, source, alpha=alpha)
+    _index_add_into(x, dim, index, source, alpha)
+    return x
+
+
+def _index_copy_into(t, dim, index, source):
+    a, d = _moved(t, dim)
+    idx = _as1(arr(index))
+    if idx.size:
+        mn, mx = int(idx.min()), int(idx.max())
+        bad = mn if mn < -a.shape[0] else (mx if mx >= a.shape[0] else None)
+        if bad is not None:
+            raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} "
+                             f"with size {a.shape[0]}")
+    s, _ = _moved(source, dim)
+    a[idx] = s
+
+
+def index_copy_kernel(x, dim, index, source):
+    spec = I._index_copy_meta(x, dim, index, source)
+    out = wrap(_contig_copy(x), spec.dtype)
+    _index_copy_into(out, dim, index, source)
+    return out
+
+
+def index_copy__kernel(x, dim, index, source):
+    I._index_copy__meta(x, dim, index, source)
+    _index_copy_into(x, dim, index, source)
+    return x
+
+
+def _index_fill_into(t, dim, index, value):
+    a, d = _moved(t, dim)
+    idx = _as1(arr(index))
+    _bounds(idx, a.shape[0], d, IndexError)
+    if isinstance(value, Tensor):
+        value = arr(value)
+    a[idx] = value
+
+
+def index_fill_kernel(x, dim, index, value):
+    spec = I._index_fill_meta(x, dim, index, value)
+    out = _fresh_like(x, spec)
+    _index_fill_into(out, dim, index, value)
+    return out
+
+
+def index_fill__kernel(x, dim, index, value):
+    I._index_fill__meta(x, dim, index, value)
+    _index_fill_into(x, dim, index, value)
+    return x
+
+
+# --- masked ---------------------------------------------------------------------------
+
+def _val(value):
+    return arr(value) if isinstance(value, Tensor) else value
+
+
+def masked_fill_kernel(x, mask, value):
+    spec = I._masked_fill_meta(x, mask, value)
+    r = np.array(np.broadcast_to(arr(x), spec.shape), order="C", copy=True)
+    np.copyto(r, _val(value), casting="unsafe", where=np.broadcast_to(arr(mask), spec.shape))
+    return wrap(r, spec.dtype)
+
+
+def masked_fill__kernel(x, mask, value):
+    I._masked_fill__meta(x, mask, value)
+    a = arr(x)
+    np.copyto(a, _val(value), casting="unsafe", where=np.broadcast_to(arr(mask), a.shape))
+    return x
+
+
+def masked_select_kernel(x, mask):
+    I._check_mask(mask, "masked_select:")
+    a, m = np.broadcast_arrays(arr(x), arr(mask))
+    return wrap(np.ascontiguousarray(a[m]), x.dtype)
+
+
+def _masked_scatter_into(a, mask, source):
+    m = np.broadcast_to(arr(mask), a.shape)
+    n = int(np.count_nonzero(m))
+    s = arr(source).reshape(-1)
+    if s.size < n:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    a[m] = s[:n]
+
+
+def masked_scatter_kernel(x, mask, source):
+    spec = I._masked_scatter_meta(x, mask, source)
+    out = _fresh_like(x, spec)
+    _masked_scatter_into(arr(out), mask, source)
+    return out
+
+
+def masked_scatter__kernel(x, mask, source):
+    I._masked_scatter__meta(x, mask, source)
+    _masked_scatter_into(arr(x), mask, source)
+    return x
+
+
+# --- nonzero / take / put ---------------------------------------------------------------
+
+def nonzero_kernel(x):
+    a = arr(x)
+    if a.ndim == 0:
+        n = int(bool(a))
+        t = wrap(np.zeros((n, 0), np.int64), I.D.int64)
+    else:
+        cols = np.nonzero(a)
+        n = cols[0].size
+        t = wrap(np.stack(cols).astype(np.int64, copy=False).T, I.D.int64)
+    t._stride = (1, n)  # torch's layout: the transpose of a contiguous (ndim, n)
+    return t
+
+
+def _flat_bounds(idx, n):
+    if idx.size:
+        mn, mx = int(idx.min()), int(idx.max())
+        bad = mn if mn < -n else (mx if mx >= n else None)
+        if bad is not None:
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
+                             "elements.")
+
+
+def take_kernel(x, index):
+    spec = I._take_meta(x, index)
+    a = arr(x).reshape(-1)
+    idx = arr(index)
+    _flat_bounds(idx, a.size)
+    return wrap(np.array(a[idx], copy=True).reshape(spec.shape), spec.dtype)
+
+
+def take_along_dim_kernel(x, indices, dim=None):
+    spec = I._take_along_dim_meta(x, indices, dim)
+    a = arr(x)
+    idx = arr(indices)
+    if dim is None:
+        flat = a.reshape(-1)
+        idx = idx.reshape(-1)
+        _bounds(idx, flat.size, 0, RuntimeError, allow_neg=False)
+        return wrap(flat[idx], spec.dtype)
+    if a.ndim == 0:
+        _bounds(idx.reshape(1), 1, 0, RuntimeError, allow_neg=False)
+        return wrap(a.copy(), spec.dtype)
+    dim = I.wrap_dim(dim, a.ndim)
+    shp = list(spec.shape)
+    shp[dim] = a.shape[dim]
+    a = np.broadcast_to(a, shp)
+    idx = np.broadcast_to(idx, spec.shape)
+    _bounds(idx, a.shape[dim], dim, RuntimeError, allow_neg=False)
+    return wrap(np.take_along_axis(a, idx, axis=dim), spec.dtype)
+
+
+def _put_into(a, index, source, accumulate):
+    flat_shape = a.shape if a.ndim else (1,)
+    a = _as1(a)
+    n = a.size
+    idx = arr(index).reshape(-1)
+    _flat_bounds(idx, n)
+    if idx.size == 0:
+        return
+    idx = np.where(idx < 0, idx + n, idx)
+    key = np.unravel_index(idx, flat_shape)
+    s = arr(source).reshape(-1)
+    if accumulate:
+        np.add.at(a, key, s)
+    else:
+        a[key] = s
+
+
+def put_kernel(x, index, source, accumulate=False):
+    spec = I._put_meta(x, index, source, accumulate)
+    out = _fresh_like(x, spec)
+    _put_into(arr(out), index, source, accumulate)
+    return out
+
+
+def put__kernel(x, index, source, accumulate=False):
+    I._put__meta(x, index, source, accumulate)
+    _put_into(arr(x), index, source, accumulate)
+    return x
 
 
 def register():
-    pass
+    k = {
+        "index": index_kernel, "index_put": index_put_kernel, "index_put_": index_put__kernel,
+        "gather": gather_kernel, "scatter": scatter_kernel, "scatter_": scatter__kernel,
+        "scatter_add": scatter_add_kernel, "scatter_add_": scatter_add__kernel,
+        "scatter_reduce": scatter_reduce_kernel, "scatter_reduce_": scatter_reduce__kernel,
+        "index_select": index_select_kernel, "index_add": index_add_kernel,
+        "index_add_": index_add__kernel, "index_copy": index_copy_kernel,
+        "index_copy_": index_copy__kernel, "index_fill": index_fill_kernel,
+        "index_fill_": index_fill__kernel, "masked_fill": masked_fill_kernel,
+        "masked_fill_": masked_fill__kernel, "masked_select": masked_select_kernel,
+        "masked_scatter": masked_scatter_kernel, "masked_scatter_": masked_scatter__kernel,
+        "nonzero": nonzero_kernel, "argwhere": nonzero_kernel, "take": take_kernel,
+        "take_along_dim": take_along_dim_kernel, "put": put_kernel, "put_": put__kernel,
+    }
+    for name, fn in k.items():
+        OPS[name].kernels["cpu"] = fn
