@@ -60,6 +60,11 @@ from ._ops.random import *  # noqa: E402,F401,F403
 from ._ops.nn_ops import *  # noqa: E402,F401,F403
 from . import linalg, fft, special, nn, optim  # noqa: E402,F401
 
+from ._autograd.grad_mode import (  # noqa: E402
+    no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
+    is_inference_mode_enabled,
+)
+
 from ._backends import register_all as _register_all  # noqa: E402
 
 _register_all()

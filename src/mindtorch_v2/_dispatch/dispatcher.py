@@ -12,15 +12,16 @@ layer active) costs one scan of the arguments and one dict lookup.
 """
 from __future__ import annotations
 
+import threading
+
 from .._dtype import can_cast
 from .._tensor import Tensor
 
 __all__ = ["dispatch", "redispatch", "dispatch_inplace", "dispatch_out", "LAYERS", "STATE"]
 
 
-class _State:
-    """Switches read on every call: kept as plain attributes of one object."""
-    __slots__ = ("functionalize", "grad_enabled")
+class _State(threading.local):
+    """Switches read on every call; per thread like torch's thread-local grad mode."""
 
     def __init__(self):
         self.functionalize = False

@@ -1,0 +1,5 @@
+"""Autograd: grad mode, the graph (nodes), the engine and the dispatcher's autograd layer."""
+from .grad_mode import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
