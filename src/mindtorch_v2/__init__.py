@@ -59,6 +59,7 @@ from ._ops.linalg import *  # noqa: E402,F401,F403
 from ._ops.random import *  # noqa: E402,F401,F403
 from ._ops.nn_ops import *  # noqa: E402,F401,F403
 from . import linalg, fft, special, nn, optim  # noqa: E402,F401
+from . import utils  # noqa: E402,F401  (lazy: utils.data loads on first access)
 
 from ._autograd.grad_mode import (  # noqa: E402
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
@@ -68,6 +69,11 @@ from ._autograd.grad_mode import (  # noqa: E402
 from ._backends import register_all as _register_all  # noqa: E402
 
 _register_all()
+
+from ._autograd import install as _install_autograd  # noqa: E402
+
+_install_autograd()
+from . import autograd  # noqa: E402,F401
 
 
 def is_tensor(obj):

@@ -3,3 +3,10 @@ from .grad_mode import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
     set_grad_enabled,
 )
+
+
+def install():
+    """Hook the autograd layer into the dispatcher and load every backward formula."""
+    from . import formulas, layer, tensor_api  # noqa: F401
+    formulas.install()
+    layer.install()

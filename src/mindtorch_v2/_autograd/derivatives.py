@@ -1,0 +1,81 @@
+"""Backward formulas: one per op, written with mindtorch ops (so they run on every device
+and can themselves be differentiated for create_graph=True).
+
+A formula is ``fn(grad, *args, **kwargs) -> grads`` where ``args``/``kwargs`` are exactly
+what the op's kernel received (tensors and Python values) and ``grads`` has one entry per
+positional argument (None where there is no gradient; a list for a list-of-tensors
+argument; trailing entries may be omitted).  A formula that names a keyword-only parameter
+``result`` receives the forward output(s).  For multi-output ops ``grad`` is a tuple with
+zeros in place of outputs that received no gradient.
+
+What the node saves follows from the formula: only the arguments its code actually reads
+(found once, from its bytecode) are kept alive; the engine still knows every input's
+shape/dtype to reduce broadcast gradients (Note [grad reduction] in engine.py).
+
+Keywords instead of formulas: ``NONDIFF`` (outputs never require grad) and
+``not_implemented(name)`` (backward raises torch's "derivative ... not implemented").
+"""
+from __future__ import annotations
+
+import dis
+
+from .._ops.registry import OPS
+
+__all__ = ["defgrad", "Formula", "NONDIFF", "not_implemented"]
+
+NONDIFF = "nondiff"
+
+
+class Formula:
+    __slots__ = ("fn", "uses", "wants_result", "name", "multi")
+
+    def __init__(self, fn, name, multi=False):
+        self.fn = fn
+        self.name = name
+        self.multi = multi
+        code = fn.__code__
+        nparams = code.co_argcount + code.co_kwonlyargcount
+        params = code.co_varnames[:nparams]
+        self.wants_result = "result" in params[code.co_argcount:]
+        used = _loaded_names(fn)
+        # positions (after grad) of parameters the formula reads: only those are saved
+        self.uses = frozenset(i for i, p in enumerate(params[1:code.co_argcount])
+                              if p in used)
+
+
+def _loaded_names(fn):
+    names = set()
+    for ins in dis.get_instructions(fn):
+        if ins.opname.startswith("LOAD_FAST") or ins.opname in ("LOAD_DEREF",
+                                                                 "LOAD_CLOSURE"):
+            v = ins.argval
+            if isinstance(v, tuple):
+                names.update(v)
+            else:
+                names.add(v)
+    # nested functions/lambdas reading parameters through closures
+    for const in fn.__code__.co_consts:
+        if hasattr(const, "co_code"):
+            names.update(const.co_freevars)
+    return names
+
+
+def defgrad(name, fn=None, *, multi=False):
+    """Attach a backward formula to op ``name`` (decorator or call)."""
+    def attach(f):
+        op = OPS[name]
+        if f == NONDIFF:
+            op.nondiff = True
+            op.backward = None
+        else:
+            op.backward = Formula(f, name, multi)
+        return f
+    if fn is not None:
+        return attach(fn)
+    return attach
+
+
+def not_implemented(opname):
+    def fn(grad, *args, **kwargs):
+        raise NotImplementedError(f"the derivative for '{opname}' is not implemented.")
+    return fn

@@ -1,0 +1,59 @@
+"""saved_tensors_hooks: pack/unpack hooks applied to tensors saved for backward."""
+from __future__ import annotations
+
+import threading
+
+_local = threading.local()
+
+
+def current():
+    stack = getattr(_local, "stack", None)
+    return stack[-1] if stack else None
+
+
+class saved_tensors_hooks:
+    """Within the block, tensors saved for backward go through pack_hook; unpack_hook
+    gives them back when the backward needs them."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if not hasattr(_local, "stack"):
+            _local.stack = []
+        _local.stack.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _local.stack.pop()
+        return False
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are moved to the CPU and back to their device for backward."""
+
+    def __init__(self, pin_memory=False, device_type="npu"):
+        def pack(t):
+            return (t.device, t.cpu())
+
+        def unpack(packed):
+            dev, t = packed
+            return t.to(dev)
+        super().__init__(pack, unpack)
+
+
+class disable_saved_tensors_hooks:
+    def __init__(self, error_message):
+        self.msg = error_message
+
+    def __enter__(self):
+        def refuse(*a):
+            raise RuntimeError(self.msg)
+        if not hasattr(_local, "stack"):
+            _local.stack = []
+        _local.stack.append((refuse, refuse))
+
+    def __exit__(self, *exc):
+        _local.stack.pop()
+        return False
