@@ -16,6 +16,7 @@ from __future__ import annotations
 from .._dispatch import dispatcher
 from .._dispatch.dispatcher import STATE, redispatch
 from .._tensor import Tensor
+from . import anomaly
 from .node import Node, SavedTensor, edge_of
 
 __all__ = ["OpNode", "install"]
@@ -104,56 +105,40 @@ class OpNode(Node):
                      for g, m in zip(grads, self.out_meta))
 
 
-def _tensor_args(args):
-    """Edges, metadata and the layout of tensor arguments (Note [edges])."""
+def _make_node(op, args, kwargs, formula):
+    """One pass over the arguments: edges (Note [edges]), input metadata for the engine's
+    grad reduction, the layout of list arguments, and the saved values."""
+    node = OpNode.__new__(OpNode)
+    Node.__init__(node)
+    uses = formula.uses if formula is not None else ()
     edges = []
     meta = []
     layout = []
+    saved = []
     for pos, a in enumerate(args):
         if isinstance(a, Tensor):
             edges.append(edge_of(a) if a._requires_grad else None)
             meta.append((a._shape, a.dtype, a.device))
             layout.append((pos, 1))
+            saved.append(SavedTensor(a) if pos in uses else None)
         elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
             for t in a:
                 edges.append(edge_of(t) if t._requires_grad else None)
                 meta.append((t._shape, t.dtype, t.device))
             layout.append((pos, len(a)))
-    return tuple(edges), tuple(meta), tuple(layout)
-
-
-def _save_args(formula, args):
-    if formula is None:
-        return ()
-    uses = formula.uses
-    saved = []
-    for i, a in enumerate(args):
-        if i in uses:
-            if isinstance(a, Tensor):
-                a = SavedTensor(a)
-            elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
-                a = [SavedTensor(t) for t in a]
-        elif isinstance(a, Tensor):
-            a = None
-        saved.append(a)
-    return saved
-
-
-def _make_node(op, args, kwargs, formula):
-    node = OpNode.__new__(OpNode)
-    Node.__init__(node)
-    edges, meta, layout = _tensor_args(args)
-    node.next_functions = edges
+            saved.append([SavedTensor(t) for t in a] if pos in uses else None)
+        else:
+            saved.append(a)
+    node.next_functions = tuple(edges)
     node.op = op
     node.formula = formula
-    node.saved = _save_args(formula, args)
+    node.saved = saved
     node.kwargs = kwargs
     node.result = None
     node.in_meta = meta
     node.layout = layout
     node.out_meta = None
     node.freed = False
-    from . import anomaly
     if anomaly.ENABLED[0]:
         anomaly.record(node)
     return node

@@ -47,7 +47,7 @@ class SavedTensor:
             self.data = t
             self.node_ref = None
             self.output_nr = 0
-        hooks = saved_hooks.current()
+        hooks = saved_hooks.current() if saved_hooks.ACTIVE[0] else None
         if hooks is not None:
             pack, unpack = hooks
             self.packed = pack(t)
@@ -90,7 +90,7 @@ class Node:
     """A backward function: from the grads of a forward call's outputs to its inputs'."""
 
     __slots__ = ("next_functions", "seq", "_pre_hooks", "_hooks", "_retain_hooks",
-                 "_anomaly", "metadata", "__weakref__")
+                 "_anomaly", "_metadata", "__weakref__")
 
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
@@ -99,7 +99,13 @@ class Node:
         self._hooks = None
         self._retain_hooks = None
         self._anomaly = None
-        self.metadata = {}
+        self._metadata = None
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
 
     # -- API torch users see --------------------------------------------------------------
     def name(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 _local = threading.local()
+ACTIVE = [0]  # hook contexts open in any thread: lets the hot path skip the lookup
 
 
 def current():
@@ -23,10 +24,12 @@ class saved_tensors_hooks:
         if not hasattr(_local, "stack"):
             _local.stack = []
         _local.stack.append((self.pack_hook, self.unpack_hook))
+        ACTIVE[0] += 1
         return self
 
     def __exit__(self, *exc):
         _local.stack.pop()
+        ACTIVE[0] -= 1
         return False
 
 
@@ -53,7 +56,9 @@ class disable_saved_tensors_hooks:
         if not hasattr(_local, "stack"):
             _local.stack = []
         _local.stack.append((refuse, refuse))
+        ACTIVE[0] += 1
 
     def __exit__(self, *exc):
         _local.stack.pop()
+        ACTIVE[0] -= 1
         return False
