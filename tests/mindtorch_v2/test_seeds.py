@@ -1,9 +1,7 @@
-"""Test snippets of the seed plans (000: storage, 003: core tasks 1-6 and 13), adapted per
+"""Test snippets of the seed plan 003 (core tasks 1-6 and 13), adapted per
 /work/shared/seeds/README.md: ``t.storage()`` / ``t.stride()`` are methods, values are read
-with tolist()/numpy(), ``torch.tensor([1, 2, 3])`` is int64 like PyTorch."""
-import os
-import tempfile
-
+with tolist()/numpy(), ``torch.tensor([1, 2, 3])`` is int64 like PyTorch.  The snippets of
+seed plan 000 (storage) live in test_storage.py, with more assertions."""
 import pytest
 
 import mindtorch_v2 as torch
@@ -12,50 +10,6 @@ import mindtorch_v2 as torch
 def _need(*names):
     return pytest.mark.skipif(not all(hasattr(torch, n) for n in names),
                               reason=f"{names} not implemented yet")
-
-
-# ---- seed 000 (storage) ---------------------------------------------------------------
-
-def test_typed_untyped_basic():
-    t = torch.tensor([1.0, 2.0])
-    st = t.storage()
-    ust = t.untyped_storage()
-    assert st.dtype.name == "float32"
-    assert st.nbytes() == 8
-    assert ust.nbytes() == st.nbytes()
-
-
-def test_cpu_share_memory():
-    t = torch.tensor([1.0, 2.0])
-    ust = t.untyped_storage()
-    ust.share_memory_()
-    assert ust.is_shared() is True
-
-
-def test_cpu_from_file():
-    with tempfile.NamedTemporaryFile(delete=False) as f:
-        f.write(b"\x00" * 16)
-        fname = f.name
-    ust = torch.UntypedStorage.from_file(fname, shared=False)
-    assert ust.nbytes() == 16
-    assert ust.filename() == fname
-    os.unlink(fname)
-
-
-@pytest.mark.skipif(not hasattr(torch, "npu"), reason="torch.npu module not available yet")
-def test_npu_storage_no_cpu_copy():
-    if not torch.npu.is_available():
-        return
-    t = torch.tensor([1.0, 2.0], device="npu")
-    st = t.storage()
-    assert st.device.type == "npu"
-    assert st.untyped_storage().data_ptr() != 0
-
-
-def test_meta_storage_no_data_ptr():
-    t = torch.tensor([1.0, 2.0], device="meta")
-    with pytest.raises(RuntimeError):
-        t.untyped_storage().data_ptr()
 
 
 # ---- seed 003 tasks 1-6, 13 -----------------------------------------------------------

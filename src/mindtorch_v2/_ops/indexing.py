@@ -39,6 +39,29 @@ def _shape1(t):
     return t._shape if t._shape else (1,)
 
 
+def _fresh_layout(x):
+    """A functional result that keeps self's dense layout (index_put, index_fill, put)."""
+    return layout_strides(x._shape, x._stride, None)
+
+
+def _contiguous(x):
+    return contiguous_strides(x._shape)
+
+
+def _self_shaped_metas(checks, strides=_contiguous):
+    """(functional meta, in-place meta) of an op whose result has self's shape and dtype.
+    Both run ``checks`` on the op's arguments; the functional result is a fresh tensor with
+    ``strides(self)``, the in-place result is self."""
+    def meta(x, *args, **kwargs):
+        checks(x, *args, **kwargs)
+        return Spec(x._shape, x.dtype, strides(x))
+
+    def meta_(x, *args, **kwargs):
+        checks(x, *args, **kwargs)
+        return Spec(x._shape, x.dtype, x._stride)
+    return meta, meta_
+
+
 # ---------------------------------------------------------------------------------------
 # advanced indexing: index / index_put
 # ---------------------------------------------------------------------------------------
@@ -114,14 +137,9 @@ def _check_values(x, indices, values):
                            f"be broadcast to indexing result of shape {list(shape)}")
 
 
-def _index_put_meta(x, indices, values, accumulate=False):
-    _check_values(x, indices, values)
-    return Spec(x._shape, x.dtype, layout_strides(x._shape, x._stride, None))
-
-
-def _index_put__meta(x, indices, values, accumulate=False):
-    _check_values(x, indices, values)
-    return Spec(x._shape, x.dtype, x._stride)
+_index_put_meta, _index_put__meta = _self_shaped_metas(
+    lambda x, indices, values, accumulate=False: _check_values(x, indices, values),
+    _fresh_layout)
 
 
 INDEX = register("index", _index_meta, family="indexing")
@@ -446,26 +464,14 @@ def _check_scatter_reduce_arg(reduce):
         raise RuntimeError("reduce argument must be either add or multiply.")
 
 
-def _scatter_meta(x, dim, index, src, *, reduce=None):
+def _scatter_args(x, dim, index, src, *, reduce=None):
     _check_scatter_reduce_arg(reduce)
     _scatter_checks(x, dim, index, src, "scatter")
-    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
 
 
-def _scatter__meta(x, dim, index, src, *, reduce=None):
-    _check_scatter_reduce_arg(reduce)
-    _scatter_checks(x, dim, index, src, "scatter")
-    return Spec(x._shape, x.dtype, x._stride)
-
-
-def _scatter_add_meta(x, dim, index, src):
-    _scatter_checks(x, dim, index, src, "scatter_add")
-    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
-
-
-def _scatter_add__meta(x, dim, index, src):
-    _scatter_checks(x, dim, index, src, "scatter_add")
-    return Spec(x._shape, x.dtype, x._stride)
+_scatter_meta, _scatter__meta = _self_shaped_metas(_scatter_args)
+_scatter_add_meta, _scatter_add__meta = _self_shaped_metas(
+    lambda x, dim, index, src: _scatter_checks(x, dim, index, src, "scatter_add"))
 
 
 _SREDUCE = ("sum", "prod", "mean", "amax", "amin")
@@ -477,16 +483,12 @@ def _check_sreduce(reduce):
                            f"{reduce}")
 
 
-def _scatter_reduce_meta(x, dim, index, src, reduce, *, include_self=True):
+def _scatter_reduce_args(x, dim, index, src, reduce, *, include_self=True):
     _check_sreduce(reduce)
     _scatter_checks(x, dim, index, src, "scatter_reduce")
-    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
 
 
-def _scatter_reduce__meta(x, dim, index, src, reduce, *, include_self=True):
-    _check_sreduce(reduce)
-    _scatter_checks(x, dim, index, src, "scatter_reduce")
-    return Spec(x._shape, x.dtype, x._stride)
+_scatter_reduce_meta, _scatter_reduce__meta = _self_shaped_metas(_scatter_reduce_args)
 
 
 GATHER = register("gather", _gather_meta, family="indexing")
@@ -616,7 +618,7 @@ def _check_source(x, dim, index, source, name):
     return dim
 
 
-def _index_add_checks(x, dim, index, source):
+def _index_add_checks(x, dim, index, source, *, alpha=1):
     if index.dtype not in _IDX_DTYPES:
         raise RuntimeError("index_add_(): Expected dtype int32/int64 for index")
     if source.dtype is not x.dtype:
@@ -625,14 +627,7 @@ def _index_add_checks(x, dim, index, source):
     _check_source(x, dim, index, source, "index_add_")
 
 
-def _index_add_meta(x, dim, index, source, *, alpha=1):
-    _index_add_checks(x, dim, index, source)
-    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
-
-
-def _index_add__meta(x, dim, index, source, *, alpha=1):
-    _index_add_checks(x, dim, index, source)
-    return Spec(x._shape, x.dtype, x._stride)
+_index_add_meta, _index_add__meta = _self_shaped_metas(_index_add_checks)
 
 
 def _index_copy_checks(x, dim, index, source):
@@ -645,14 +640,7 @@ def _index_copy_checks(x, dim, index, source):
     _check_source(x, dim, index, source, "index_copy_")
 
 
-def _index_copy_meta(x, dim, index, source):
-    _index_copy_checks(x, dim, index, source)
-    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
-
-
-def _index_copy__meta(x, dim, index, source):
-    _index_copy_checks(x, dim, index, source)
-    return Spec(x._shape, x.dtype, x._stride)
+_index_copy_meta, _index_copy__meta = _self_shaped_metas(_index_copy_checks)
 
 
 def _index_fill_checks(x, dim, index, value):
@@ -666,14 +654,7 @@ def _index_fill_checks(x, dim, index, value):
                            f"tensor with {len(value._shape)} dimension(s).")
 
 
-def _index_fill_meta(x, dim, index, value):
-    _index_fill_checks(x, dim, index, value)
-    return Spec(x._shape, x.dtype, layout_strides(x._shape, x._stride, None))
-
-
-def _index_fill__meta(x, dim, index, value):
-    _index_fill_checks(x, dim, index, value)
-    return Spec(x._shape, x.dtype, x._stride)
+_index_fill_meta, _index_fill__meta = _self_shaped_metas(_index_fill_checks, _fresh_layout)
 
 
 INDEX_SELECT = register("index_select", _index_select_meta, family="indexing")
@@ -752,8 +733,6 @@ def _masked_fill_common(x, mask, value):
 def _masked_fill_meta(x, mask, value):
     _masked_fill_common(x, mask, value)
     shape = broadcast_shapes(x._shape, mask._shape)
-    if shape == x._shape:
-        return Spec(shape, x.dtype, contiguous_strides(shape))
     return Spec(shape, x.dtype, contiguous_strides(shape))
 
 
@@ -919,14 +898,8 @@ def _put_checks(x, index, source):
                            f"index.numel() = {index.numel()}")
 
 
-def _put_meta(x, index, source, accumulate=False):
-    _put_checks(x, index, source)
-    return Spec(x._shape, x.dtype, layout_strides(x._shape, x._stride, None))
-
-
-def _put__meta(x, index, source, accumulate=False):
-    _put_checks(x, index, source)
-    return Spec(x._shape, x.dtype, x._stride)
+_put_meta, _put__meta = _self_shaped_metas(
+    lambda x, index, source, accumulate=False: _put_checks(x, index, source), _fresh_layout)
 
 
 TAKE = register("take", _take_meta, family="indexing")

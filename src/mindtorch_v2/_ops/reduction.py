@@ -137,6 +137,7 @@ def _full_minmax_meta_for(name):
 
 
 def _dim_minmax_meta_for(name):
+    """(values, indices) along one dim: max.dim, min.dim, median.dim, nanmedian.dim, mode."""
     def meta(x, dim, keepdim=False):
         _no_complex(name, x.dtype, f"{name}_cpu")
         if x.dtype is D.bool and name in ("median", "nanmedian"):
@@ -259,27 +260,13 @@ def _median_meta_for(name):
     return meta
 
 
-def _median_dim_meta_for(name):
-    def meta(x, dim, keepdim=False):
-        _no_complex(name, x.dtype, f"{name}_cpu")
-        if x.dtype is D.bool and name in ("median", "nanmedian"):
-            raise NotImplementedError(f"'{name}_out' not implemented for 'Bool'")
-        dims = (wrap_dim(dim, x.ndim),)
-        _check_nonempty_dims(name, x, dims)
-        shape = reduced_shape(x._shape, dims, keepdim)
-        return (Spec(shape, x.dtype), Spec(shape, D.int64))
-    return meta
-
-
 def _kthvalue_meta(x, k, dim=-1, keepdim=False):
     d = wrap_dim(dim, x.ndim)
     if x.dtype is D.bool or x.dtype.is_complex:
         raise NotImplementedError(f"'kthvalue_cpu' not implemented for '{x.dtype.c10_name}'")
     n = x._shape[d] if x.ndim else 1
     _check_nonempty_dims("kthvalue", x, (d,))
-    if x.numel() == 0:
-        pass
-    elif not 1 <= k <= n:
+    if x.numel() and not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     shape = reduced_shape(x._shape, (d,), keepdim)
     return (Spec(shape, x.dtype), Spec(shape, D.int64))
@@ -398,9 +385,9 @@ CUMMIN = _reg("cummin", _cummax_meta_for("cummin"))
 LOGCUMSUMEXP = _reg("logcumsumexp", _logcumsumexp_meta)
 MEDIAN = _reg("median", _median_meta_for("median"))
 NANMEDIAN = _reg("nanmedian", _median_meta_for("nanmedian"))
-MEDIAN_DIM = _reg("median.dim", _median_dim_meta_for("median"))
-NANMEDIAN_DIM = _reg("nanmedian.dim", _median_dim_meta_for("nanmedian"))
-MODE = _reg("mode", _median_dim_meta_for("mode"))
+MEDIAN_DIM = _reg("median.dim", _dim_minmax_meta_for("median"))
+NANMEDIAN_DIM = _reg("nanmedian.dim", _dim_minmax_meta_for("nanmedian"))
+MODE = _reg("mode", _dim_minmax_meta_for("mode"))
 KTHVALUE = _reg("kthvalue", _kthvalue_meta)
 QUANTILE = _reg("quantile", _quantile_meta_for("quantile"))
 NANQUANTILE = _reg("nanquantile", _quantile_meta_for("nanquantile"))
@@ -512,16 +499,18 @@ def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     return _minmax(MIN, MIN_DIM, "minimum", "min", input, dim, keepdim, out)
 
 
-def amax(input, dim=(), keepdim=False, *, out=None):
+def _amax_like(op, name, input, dim, keepdim, out):
     if dim in ((), [], None):
-        _check_full_nonempty("amax", input)
-    return _run(AMAX, out, input, norm_dims(dim, input.ndim), keepdim)
+        _check_full_nonempty(name, input)
+    return _run(op, out, input, norm_dims(dim, input.ndim), keepdim)
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    return _amax_like(AMAX, "amax", input, dim, keepdim, out)
 
 
 def amin(input, dim=(), keepdim=False, *, out=None):
-    if dim in ((), [], None):
-        _check_full_nonempty("amin", input)
-    return _run(AMIN, out, input, norm_dims(dim, input.ndim), keepdim)
+    return _amax_like(AMIN, "amin", input, dim, keepdim, out)
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -685,26 +674,20 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     return RT.topk(_run(TOPK, out, input, k, dim, largest, sorted))
 
 
+def _unique_result(u, inv, cnt, return_inverse, return_counts):
+    """The kernels return all three; torch returns only the requested ones."""
+    extra = ((inv,) if return_inverse else ()) + ((cnt,) if return_counts else ())
+    return (u,) + extra if extra else u
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    u, inv, cnt = dispatch(UNIQUE, input, sorted, return_inverse, return_counts, dim)
-    if return_inverse and return_counts:
-        return u, inv, cnt
-    if return_inverse:
-        return u, inv
-    if return_counts:
-        return u, cnt
-    return u
+    r = dispatch(UNIQUE, input, sorted, return_inverse, return_counts, dim)
+    return _unique_result(*r, return_inverse, return_counts)
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    u, inv, cnt = dispatch(UNIQUE_CONSECUTIVE, input, return_inverse, return_counts, dim)
-    if return_inverse and return_counts:
-        return u, inv, cnt
-    if return_inverse:
-        return u, inv
-    if return_counts:
-        return u, cnt
-    return u
+    r = dispatch(UNIQUE_CONSECUTIVE, input, return_inverse, return_counts, dim)
+    return _unique_result(*r, return_inverse, return_counts)
 
 
 def bincount(input, weights=None, minlength=0):

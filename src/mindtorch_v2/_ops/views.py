@@ -44,6 +44,13 @@ def view_op(name):
 # primitive views
 # ---------------------------------------------------------------------------------------
 
+def _keep_offset(x, layout, *args):
+    """(shape, strides, offset) of a view that only rearranges shape and strides
+    (``layout(shape, stride, *args)``): it starts where ``x`` starts."""
+    sh, st = layout(x._shape, x._stride, *args)
+    return sh, st, x._offset
+
+
 @view_op("view")
 def VIEW(x, shape):
     shape = V.infer_size(shape, x.numel())
@@ -119,32 +126,27 @@ def AS_STRIDED(x, size, stride, storage_offset=None):
 
 @view_op("transpose")
 def TRANSPOSE(x, dim0, dim1):
-    sh, st = V.transpose(x._shape, x._stride, dim0, dim1)
-    return sh, st, x._offset
+    return _keep_offset(x, V.transpose, dim0, dim1)
 
 
 @view_op("permute")
 def PERMUTE(x, dims):
-    sh, st = V.permute(x._shape, x._stride, dims)
-    return sh, st, x._offset
+    return _keep_offset(x, V.permute, dims)
 
 
 @view_op("expand")
 def EXPAND(x, sizes):
-    sh, st = V.expand(x._shape, x._stride, sizes)
-    return sh, st, x._offset
+    return _keep_offset(x, V.expand, sizes)
 
 
 @view_op("squeeze")
 def SQUEEZE(x, dim=None):
-    sh, st = V.squeeze(x._shape, x._stride, dim)
-    return sh, st, x._offset
+    return _keep_offset(x, V.squeeze, dim)
 
 
 @view_op("unsqueeze")
 def UNSQUEEZE(x, dim):
-    sh, st = V.unsqueeze(x._shape, x._stride, dim)
-    return sh, st, x._offset
+    return _keep_offset(x, V.unsqueeze, dim)
 
 
 @view_op("select")
@@ -171,8 +173,7 @@ def DIAGONAL(x, offset=0, dim1=0, dim2=1):
 
 @view_op("unfold")
 def UNFOLD(x, dimension, size, step):
-    sh, st = V.unfold(x._shape, x._stride, dimension, size, step)
-    return sh, st, x._offset
+    return _keep_offset(x, V.unfold, dimension, size, step)
 
 
 @view_op("view_as_real")

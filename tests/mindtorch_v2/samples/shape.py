@@ -2,6 +2,7 @@
 
 
 def _a(L, *shape, dtype=None):
+    """arange of ``shape`` (float32 unless ``dtype``); also used by samples/views.py."""
     n = 1
     for s in shape:
         n *= s
@@ -9,6 +10,7 @@ def _a(L, *shape, dtype=None):
 
 
 def _t(L, *shape):
+    """A transposed (non-contiguous) sample."""
     return _a(L, *shape).transpose(0, -1)
 
 

@@ -1,15 +1,9 @@
 """CPU/meta agreement samples for the view ops: name -> [lib -> (args, kwargs)]."""
 
 
-def _a(L, *shape, dtype=None):
-    n = 1
-    for s in shape:
-        n *= s
-    return L.arange(n).reshape(shape).to(dtype or L.float32)
-
-
-def _t(L, *shape):
-    return _a(L, *shape).transpose(0, -1)
+# the same sample builders as the shape family (tests/conftest.py puts tests/mindtorch_v2
+# on sys.path, so ``samples`` is importable as a package)
+from samples.shape import _a, _t
 
 
 SAMPLES = {

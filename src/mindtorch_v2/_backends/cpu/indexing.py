@@ -37,6 +37,27 @@ def _fresh_like(x, spec):
     return out
 
 
+def _copy_contiguous(x, spec):
+    """A fresh C-contiguous copy of x (the clone scatter / index_add / index_copy write into)."""
+    return wrap(_contig_copy(x), spec.dtype)
+
+
+def _kernel_pair(meta, meta_, into, fresh=_fresh_like):
+    """(functional, in-place) kernels of an op that writes into a tensor of self's shape:
+    ``into(t, *args)`` writes into ``t``, which is ``fresh(x, spec)`` for the functional form
+    and x itself for the in-place form.  Each form runs its own meta function first."""
+    def kernel(x, *args, **kwargs):
+        out = fresh(x, meta(x, *args, **kwargs))
+        into(out, *args, **kwargs)
+        return out
+
+    def kernel_(x, *args, **kwargs):
+        meta_(x, *args, **kwargs)
+        into(x, *args, **kwargs)
+        return x
+    return kernel, kernel_
+
+
 # --- index / index_put ------------------------------------------------------------------
 
 def _key(x, indices):
@@ -56,8 +77,9 @@ def index_kernel(x, indices):
     return _result(arr(x)[_key(x, indices)], spec)
 
 
-def _index_put_into(a, x, indices, values, accumulate):
-    key = _key(x, indices)
+def _index_put_into(t, indices, values, accumulate=False):
+    a = arr(t)
+    key = _key(t, indices)
     v = arr(values)
     if accumulate:
         np.add.at(a, key, v)
@@ -65,17 +87,8 @@ def _index_put_into(a, x, indices, values, accumulate):
         a[key] = v
 
 
-def index_put_kernel(x, indices, values, accumulate=False):
-    spec = I._index_put_meta(x, indices, values, accumulate)
-    out = _fresh_like(x, spec)
-    _index_put_into(arr(out), x, indices, values, accumulate)
-    return out
-
-
-def index_put__kernel(x, indices, values, accumulate=False):
-    I._index_put__meta(x, indices, values, accumulate)
-    _index_put_into(arr(x), x, indices, values, accumulate)
-    return x
+index_put_kernel, index_put__kernel = _kernel_pair(
+    I._index_put_meta, I._index_put__meta, _index_put_into)
 
 
 # --- gather / scatter -------------------------------------------------------------------
@@ -128,30 +141,14 @@ def _contig_copy(x):
     return np.array(arr(x), order="C", copy=True)
 
 
-def scatter_kernel(x, dim, index, src, *, reduce=None):
-    spec = I._scatter_meta(x, dim, index, src, reduce=reduce)
-    r = _contig_copy(x)
-    _scatter_into(r, dim, index, src, reduce)
-    return wrap(r, spec.dtype)
-
-
-def scatter__kernel(x, dim, index, src, *, reduce=None):
-    I._scatter__meta(x, dim, index, src, reduce=reduce)
-    _scatter_into(arr(x), dim, index, src, reduce)
-    return x
-
-
-def scatter_add_kernel(x, dim, index, src):
-    spec = I._scatter_add_meta(x, dim, index, src)
-    r = _contig_copy(x)
-    _scatter_into(r, dim, index, src, "add")
-    return wrap(r, spec.dtype)
-
-
-def scatter_add__kernel(x, dim, index, src):
-    I._scatter_add__meta(x, dim, index, src)
-    _scatter_into(arr(x), dim, index, src, "add")
-    return x
+scatter_kernel, scatter__kernel = _kernel_pair(
+    I._scatter_meta, I._scatter__meta,
+    lambda t, dim, index, src, *, reduce=None: _scatter_into(arr(t), dim, index, src, reduce),
+    _copy_contiguous)
+scatter_add_kernel, scatter_add__kernel = _kernel_pair(
+    I._scatter_add_meta, I._scatter_add__meta,
+    lambda t, dim, index, src: _scatter_into(arr(t), dim, index, src, "add"),
+    _copy_contiguous)
 
 
 _UFUNC = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
@@ -194,17 +191,11 @@ def _scatter_reduce_into(a, dim, index, src, reduce, include_self):
     _UFUNC[reduce].at(a, key, s)
 
 
-def scatter_reduce_kernel(x, dim, index, src, reduce, *, include_self=True):
-    spec = I._scatter_reduce_meta(x, dim, index, src, reduce, include_self=include_self)
-    r = _contig_copy(x)
-    _scatter_reduce_into(r, dim, index, src, reduce, include_self)
-    return wrap(r, spec.dtype)
-
-
-def scatter_reduce__kernel(x, dim, index, src, reduce, *, include_self=True):
-    I._scatter_reduce__meta(x, dim, index, src, reduce, include_self=include_self)
-    _scatter_reduce_into(arr(x), dim, index, src, reduce, include_self)
-    return x
+scatter_reduce_kernel, scatter_reduce__kernel = _kernel_pair(
+    I._scatter_reduce_meta, I._scatter_reduce__meta,
+    lambda t, dim, index, src, reduce, *, include_self=True:
+        _scatter_reduce_into(arr(t), dim, index, src, reduce, include_self),
+    _copy_contiguous)
 
 
 # --- index_select / index_add / index_copy / index_fill ---------------------------------
@@ -227,7 +218,7 @@ def _moved(x, dim):
     return np.moveaxis(a, dim, 0), dim
 
 
-def _index_add_into(a_t, dim, index, source, alpha):
+def _index_add_into(a_t, dim, index, source, *, alpha=1):
     a, d = _moved(a_t, dim)
     idx = _as1(arr(index))
     _bounds(idx, a.shape[0], d, RuntimeError)
@@ -237,17 +228,8 @@ def _index_add_into(a_t, dim, index, source, alpha):
     np.add.at(a, idx, s)
 
 
-def index_add_kernel(x, dim, index, source, *, alpha=1):
-    spec = I._index_add_meta(x, dim, index, source, alpha=alpha)
-    out = wrap(_contig_copy(x), spec.dtype)
-    _index_add_into(out, dim, index, source, alpha)
-    return out
-
-
-def index_add__kernel(x, dim, index, source, *, alpha=1):
-    I._index_add__meta(x, dim, index, source, alpha=alpha)
-    _index_add_into(x, dim, index, source, alpha)
-    return x
+index_add_kernel, index_add__kernel = _kernel_pair(
+    I._index_add_meta, I._index_add__meta, _index_add_into, _copy_contiguous)
 
 
 def _index_copy_into(t, dim, index, source):
@@ -263,17 +245,8 @@ def _index_copy_into(t, dim, index, source):
     a[idx] = s
 
 
-def index_copy_kernel(x, dim, index, source):
-    spec = I._index_copy_meta(x, dim, index, source)
-    out = wrap(_contig_copy(x), spec.dtype)
-    _index_copy_into(out, dim, index, source)
-    return out
-
-
-def index_copy__kernel(x, dim, index, source):
-    I._index_copy__meta(x, dim, index, source)
-    _index_copy_into(x, dim, index, source)
-    return x
+index_copy_kernel, index_copy__kernel = _kernel_pair(
+    I._index_copy_meta, I._index_copy__meta, _index_copy_into, _copy_contiguous)
 
 
 def _index_fill_into(t, dim, index, value):
@@ -285,17 +258,8 @@ def _index_fill_into(t, dim, index, value):
     a[idx] = value
 
 
-def index_fill_kernel(x, dim, index, value):
-    spec = I._index_fill_meta(x, dim, index, value)
-    out = _fresh_like(x, spec)
-    _index_fill_into(out, dim, index, value)
-    return out
-
-
-def index_fill__kernel(x, dim, index, value):
-    I._index_fill__meta(x, dim, index, value)
-    _index_fill_into(x, dim, index, value)
-    return x
+index_fill_kernel, index_fill__kernel = _kernel_pair(
+    I._index_fill_meta, I._index_fill__meta, _index_fill_into)
 
 
 # --- masked ---------------------------------------------------------------------------
@@ -333,17 +297,9 @@ def _masked_scatter_into(a, mask, source):
     a[m] = s[:n]
 
 
-def masked_scatter_kernel(x, mask, source):
-    spec = I._masked_scatter_meta(x, mask, source)
-    out = _fresh_like(x, spec)
-    _masked_scatter_into(arr(out), mask, source)
-    return out
-
-
-def masked_scatter__kernel(x, mask, source):
-    I._masked_scatter__meta(x, mask, source)
-    _masked_scatter_into(arr(x), mask, source)
-    return x
+masked_scatter_kernel, masked_scatter__kernel = _kernel_pair(
+    I._masked_scatter_meta, I._masked_scatter__meta,
+    lambda t, mask, source: _masked_scatter_into(arr(t), mask, source))
 
 
 # --- nonzero / take / put ---------------------------------------------------------------
@@ -416,17 +372,9 @@ def _put_into(a, index, source, accumulate):
         a[key] = s
 
 
-def put_kernel(x, index, source, accumulate=False):
-    spec = I._put_meta(x, index, source, accumulate)
-    out = _fresh_like(x, spec)
-    _put_into(arr(out), index, source, accumulate)
-    return out
-
-
-def put__kernel(x, index, source, accumulate=False):
-    I._put__meta(x, index, source, accumulate)
-    _put_into(arr(x), index, source, accumulate)
-    return x
+put_kernel, put__kernel = _kernel_pair(
+    I._put_meta, I._put__meta,
+    lambda t, index, source, accumulate=False: _put_into(arr(t), index, source, accumulate))
 
 
 def register():

@@ -7,12 +7,14 @@ batched column-major like torch (Note [linalg strides]).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg as sla
 
 from ... import _dtype as D
 from ..._ops import linalg as L
-from ._util import arr, wrap
+from ._util import wrap
 
 _HALF = (D.float16, D.bfloat16)
 _F32 = np.float32
@@ -57,23 +59,14 @@ def matmul(a, b):
     dt = a.dtype
     if dt is not b.dtype or dt is D.bool or not a._shape or not b._shape:
         L._matmul_meta(a, b)
-    x = a._np
-    if x is None:
-        x = a._numpy_view()
-    y = b._np
-    if y is None:
-        y = b._numpy_view()
-    if dt in _HALF:
-        try:
-            r = np.matmul(x.astype(_F32), y.astype(_F32)).astype(dt.np)
-        except ValueError:
-            L._matmul_meta(a, b)
-            raise
-        return wrap(r, dt)
+    x, y = _np(a), _np(b)
     try:
-        r = np.matmul(x, y)
+        if dt in _HALF:
+            r = np.matmul(x.astype(_F32), y.astype(_F32)).astype(dt.np)
+        else:
+            r = np.matmul(x, y)
     except ValueError:
-        L._matmul_meta(a, b)
+        L._matmul_meta(a, b)  # raises torch's message for the shapes NumPy refused
         raise
     return wrap(r, dt)
 
@@ -87,14 +80,16 @@ def _prod_kernel(meta):
     return kernel
 
 
-def dot(a, b):
-    dt = L._dot_meta(a, b).dtype
-    return wrap(_fin(np.asarray(np.dot(_lp(_np(a), dt), _lp(_np(b), dt))), dt), dt)
+def _vec_kernel(meta, fn):
+    """dot / vdot: one NumPy call on 1-d operands, 0-d result."""
+    def kernel(a, b):
+        dt = meta(a, b).dtype
+        return wrap(_fin(np.asarray(fn(_lp(_np(a), dt), _lp(_np(b), dt))), dt), dt)
+    return kernel
 
 
-def vdot(a, b):
-    dt = L._vdot_meta(a, b).dtype
-    return wrap(_fin(np.asarray(np.vdot(_lp(_np(a), dt), _lp(_np(b), dt))), dt), dt)
+dot = _vec_kernel(L._dot_meta, np.dot)
+vdot = _vec_kernel(L._vdot_meta, np.vdot)
 
 
 def inner(a, b):
@@ -135,37 +130,28 @@ def _add_scaled(inp, prod, beta, alpha, dt, shape):
                                 dt.is_complex else r.astype(dt.np))
 
 
-def addmm(inp, m1, m2, beta=1, alpha=1):
-    spec = L._addmm_meta(inp, m1, m2, beta, alpha)
-    dt = spec.dtype
-    p = np.matmul(_lp(_np(m1), dt), _lp(_np(m2), dt))
-    r = _add_scaled(_lp(_np(inp), dt), p, beta, alpha, dt, spec.shape)
-    return wrap(_fin(r, dt), dt)
+def _add_prod_kernel(meta, batch_sum=False):
+    """beta * inp + alpha * (m1 @ m2): addmm, addmv, baddbmm; addbmm (``batch_sum``) sums
+    the batch of products first (an empty batch sums to zeros)."""
+    def kernel(inp, m1, m2, beta=1, alpha=1):
+        spec = meta(inp, m1, m2, beta, alpha)
+        dt = spec.dtype
+        x, y = _lp(_np(m1), dt), _lp(_np(m2), dt)
+        if not batch_sum:
+            p = np.matmul(x, y)
+        elif m1._shape[0]:
+            p = np.matmul(x, y).sum(axis=0)
+        else:
+            p = np.zeros(spec.shape, x.dtype)
+        r = _add_scaled(_lp(_np(inp), dt), p, beta, alpha, dt, spec.shape)
+        return wrap(_fin(r, dt), dt)
+    return kernel
 
 
-def addmv(inp, mat, vec, beta=1, alpha=1):
-    spec = L._addmv_meta(inp, mat, vec, beta, alpha)
-    dt = spec.dtype
-    p = np.matmul(_lp(_np(mat), dt), _lp(_np(vec), dt))
-    r = _add_scaled(_lp(_np(inp), dt), p, beta, alpha, dt, spec.shape)
-    return wrap(_fin(r, dt), dt)
-
-
-def addbmm(inp, b1, b2, beta=1, alpha=1):
-    spec = L._addbmm_meta(inp, b1, b2, beta, alpha)
-    dt = spec.dtype
-    p = np.matmul(_lp(_np(b1), dt), _lp(_np(b2), dt)).sum(axis=0) if b1._shape[0] else \
-        np.zeros(spec.shape, _lp(_np(b1), dt).dtype)
-    r = _add_scaled(_lp(_np(inp), dt), p, beta, alpha, dt, spec.shape)
-    return wrap(_fin(r, dt), dt)
-
-
-def baddbmm(inp, b1, b2, beta=1, alpha=1):
-    spec = L._baddbmm_meta(inp, b1, b2, beta, alpha)
-    dt = spec.dtype
-    p = np.matmul(_lp(_np(b1), dt), _lp(_np(b2), dt))
-    r = _add_scaled(_lp(_np(inp), dt), p, beta, alpha, dt, spec.shape)
-    return wrap(_fin(r, dt), dt)
+addmm = _add_prod_kernel(L._addmm_meta)
+addmv = _add_prod_kernel(L._addmv_meta)
+addbmm = _add_prod_kernel(L._addbmm_meta, batch_sum=True)
+baddbmm = _add_prod_kernel(L._baddbmm_meta)
 
 
 def addr(inp, v1, v2, beta=1, alpha=1):
@@ -258,16 +244,13 @@ def vecdot(x, y, dim=-1):
 
 def _batches(x):
     """(index, matrix) over the batch dims of ``x``."""
-    b = x.shape[:-2]
     flat = x.reshape((-1,) + x.shape[-2:])
     for i in range(flat.shape[0]):
         yield i, flat[i]
-    del b
 
 
 def _zero_pivot(m):
     """1-based index of the first zero pivot of the LU factorisation (0 if none)."""
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lu, _ = sla.lu_factor(m, check_finite=False)
@@ -276,14 +259,24 @@ def _zero_pivot(m):
     return int(z[0]) + 1 if z.size else 0
 
 
-def _singular(name, x, batched):
+def _first_failure(name, x, probe, message, fallback):
+    """torch's LinAlgError for the first matrix of ``x`` that ``probe`` flags with a nonzero
+    LAPACK-style code k: ``message(k)``, naming the batch element when ``x`` is batched;
+    ``fallback`` when no matrix is flagged.  Returned, so the caller chooses the chaining."""
     for i, m in _batches(x):
-        k = _zero_pivot(m)
+        k = probe(m)
         if k:
-            pre = f"(Batch element {i}): " if batched else ""
-            raise LinAlgError(f"{name}: {pre}The diagonal element {k} is zero, the inversion "
-                              "could not be completed because the input matrix is singular.")
-    raise LinAlgError(f"{name}: The input matrix is singular.")
+            pre = f"(Batch element {i}): " if x.ndim > 2 else ""
+            return LinAlgError(f"{name}: {pre}{message(k)}")
+    return LinAlgError(f"{name}: {fallback}")
+
+
+def _singular(name, x):
+    raise _first_failure(
+        name, x, _zero_pivot,
+        lambda k: f"The diagonal element {k} is zero, the inversion could not be completed "
+                  "because the input matrix is singular.",
+        "The input matrix is singular.")
 
 
 def inv(a):
@@ -292,7 +285,7 @@ def inv(a):
     try:
         r = np.linalg.inv(x)
     except np.linalg.LinAlgError:
-        _singular("linalg.inv", x, x.ndim > 2)
+        _singular("linalg.inv", x)
     return wrap(_fm(r.astype(dt.np, copy=False)), dt)
 
 
@@ -304,7 +297,7 @@ def inv_ex(a, check_errors=False):
         r = np.linalg.inv(x)
     except np.linalg.LinAlgError:
         if check_errors:
-            _singular("linalg.inv_ex", x, x.ndim > 2)
+            _singular("linalg.inv_ex", x)
         r = np.empty(x.shape, x.dtype)
         flat = r.reshape((-1,) + x.shape[-2:])
         fi = info.reshape(-1)
@@ -345,19 +338,12 @@ def _potrf_info(m):
 
 
 def _chol_fail(name, x):
-    batched = x.ndim > 2
-    for i, m in _batches(x):
-        k = _potrf_info(m)
-        if k > 0:
-            pre = f"(Batch element {i}): " if batched else ""
-            raise LinAlgError(f"{name}: {pre}The factorization could not be completed because "
-                              f"the input is not positive-definite (the leading minor of order "
-                              f"{k} is not positive-definite).")
-    raise LinAlgError(f"{name}: The factorization could not be completed.")
-
-
-def _lower_tri(x):
-    return np.tril(x)
+    raise _first_failure(
+        name, x, lambda m: max(_potrf_info(m), 0),
+        lambda k: "The factorization could not be completed because the input is not "
+                  f"positive-definite (the leading minor of order {k} is not "
+                  "positive-definite).",
+        "The factorization could not be completed.")
 
 
 def cholesky(a, upper=False):
@@ -461,14 +447,8 @@ def solve(A, B, left=True):
     try:
         r = np.linalg.solve(a, b)
     except np.linalg.LinAlgError:
-        batched = a.ndim > 2
-        for i, m in _batches(a):
-            if _zero_pivot(m):
-                pre = f"(Batch element {i}): " if batched else ""
-                raise LinAlgError(f"torch.linalg.solve: {pre}The solver failed because the input "
-                                  "matrix is singular.") from None
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                          "singular.") from None
+        msg = "The solver failed because the input matrix is singular."
+        raise _first_failure("torch.linalg.solve", a, _zero_pivot, lambda k: msg, msg) from None
     return wrap(_solve_result(r, vector, left, dt), dt)
 
 
@@ -647,7 +627,7 @@ def matrix_power(a, n):
         try:
             x = np.linalg.inv(x)
         except np.linalg.LinAlgError:
-            _singular("linalg.inv", x, x.ndim > 2)
+            _singular("linalg.inv", x)
         n = -n
     if n == 0:
         r = np.broadcast_to(np.eye(x.shape[-1], dtype=dt.np), x.shape)
@@ -675,24 +655,26 @@ def cond(a, p=None):
     return wrap(np.array(r, dtype=rd.np, copy=True), rd)
 
 
+def _chol_product(x, upper):
+    """The matrix whose Cholesky factor is ``x``: U^H U (upper) or L L^H."""
+    xh = np.conj(np.swapaxes(x, -1, -2))
+    return np.matmul(xh, x) if upper else np.matmul(x, xh)
+
+
 def cholesky_inverse(a, upper=False):
     dt = L._cholesky_inverse_meta(a, upper).dtype
-    x = _np(a)
-    xh = np.conj(np.swapaxes(x, -1, -2))
-    prod = np.matmul(xh, x) if upper else np.matmul(x, xh)
+    prod = _chol_product(_np(a), upper)
     try:
         r = np.linalg.inv(prod)
     except np.linalg.LinAlgError:
-        _singular("cholesky_inverse", prod, prod.ndim > 2)
+        _singular("cholesky_inverse", prod)
     return wrap(_fm(r.astype(dt.np, copy=False)), dt)
 
 
 def cholesky_solve(b, u, upper=False):
     spec = L._cholesky_solve_meta(b, u, upper)
     dt = spec.dtype
-    x = _np(u)
-    xh = np.conj(np.swapaxes(x, -1, -2))
-    prod = np.matmul(xh, x) if upper else np.matmul(x, xh)
+    prod = _chol_product(_np(u), upper)
     try:
         r = np.linalg.solve(prod, np.broadcast_to(_np(b), spec.shape))
     except np.linalg.LinAlgError:

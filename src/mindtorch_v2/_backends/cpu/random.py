@@ -97,28 +97,24 @@ def exponential_kernel(self, lambd=1.0, *, generator=None):
     return self
 
 
-def cauchy_kernel(self, median=0.0, sigma=1.0, *, generator=None):
-    OPS["cauchy_"].meta(self, median, sigma)
-    a = arr(self)
-    if a.size:
-        a[...] = median + sigma * R.gen_of(generator).np.standard_cauchy(a.shape)
-    return self
+def _fill_kernel(name, draw):
+    """In-place kernel that assigns ``draw(g, shape, *params)`` (NumPy float64 samples, cast
+    on assignment) after the op's meta checks; ``draw`` carries the parameter defaults."""
+    def kernel(self, *params, generator=None, **kw):
+        OPS[name].meta(self, *params, **kw)
+        a = arr(self)
+        if a.size:
+            a[...] = draw(R.gen_of(generator).np, a.shape, *params, **kw)
+        return self
+    return kernel
 
 
-def log_normal_kernel(self, mean=1.0, std=2.0, *, generator=None):
-    OPS["log_normal_"].meta(self, mean, std)
-    a = arr(self)
-    if a.size:
-        a[...] = np.exp(mean + std * R.gen_of(generator).np.standard_normal(a.shape))
-    return self
-
-
-def geometric_kernel(self, p, *, generator=None):
-    OPS["geometric_"].meta(self, p)
-    a = arr(self)
-    if a.size:
-        a[...] = R.gen_of(generator).np.geometric(p, a.shape)
-    return self
+cauchy_kernel = _fill_kernel(
+    "cauchy_", lambda g, shape, median=0.0, sigma=1.0: median + sigma * g.standard_cauchy(shape))
+log_normal_kernel = _fill_kernel(
+    "log_normal_",
+    lambda g, shape, mean=1.0, std=2.0: np.exp(mean + std * g.standard_normal(shape)))
+geometric_kernel = _fill_kernel("geometric_", lambda g, shape, p: g.geometric(p, shape))
 
 
 def _check_probs(p):
@@ -224,16 +220,13 @@ def multinomial_kernel(input, num_samples, replacement=False, *, generator=None)
 
 
 def register():
-    OPS["uniform_"].kernels["cpu"] = uniform_kernel
-    OPS["normal_"].kernels["cpu"] = normal_kernel
-    OPS["random_"].kernels["cpu"] = random_kernel
-    OPS["exponential_"].kernels["cpu"] = exponential_kernel
-    OPS["cauchy_"].kernels["cpu"] = cauchy_kernel
-    OPS["log_normal_"].kernels["cpu"] = log_normal_kernel
-    OPS["geometric_"].kernels["cpu"] = geometric_kernel
-    OPS["bernoulli_"].kernels["cpu"] = bernoulli__kernel
-    OPS["randperm"].kernels["cpu"] = randperm_kernel
-    OPS["normal"].kernels["cpu"] = normal_out_kernel
-    OPS["bernoulli"].kernels["cpu"] = bernoulli_kernel
-    OPS["poisson"].kernels["cpu"] = poisson_kernel
-    OPS["multinomial"].kernels["cpu"] = multinomial_kernel
+    table = {
+        "uniform_": uniform_kernel, "normal_": normal_kernel, "random_": random_kernel,
+        "exponential_": exponential_kernel, "cauchy_": cauchy_kernel,
+        "log_normal_": log_normal_kernel, "geometric_": geometric_kernel,
+        "bernoulli_": bernoulli__kernel, "randperm": randperm_kernel,
+        "normal": normal_out_kernel, "bernoulli": bernoulli_kernel,
+        "poisson": poisson_kernel, "multinomial": multinomial_kernel,
+    }
+    for name, fn in table.items():
+        OPS[name].kernels["cpu"] = fn

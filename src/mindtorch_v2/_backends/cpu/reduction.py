@@ -47,42 +47,33 @@ def _acc_dtype(odt):
     return odt.np
 
 
-def _sum(x, dims, keepdim=False, dtype=None):
-    odt = R._sum_dtype(x.dtype, dtype)
-    a = arr(x)
-    if not dims and a.ndim:  # no dims of a non-0-d tensor cannot happen (norm_dims)
-        dims = tuple(range(a.ndim))
-    r = np.add.reduce(a, axis=dims if a.ndim else None, dtype=_acc_dtype(odt),
-                      keepdims=keepdim)
-    return _fin(r, odt)
+def _sum_like(npf, nan_as_zero=False):
+    """sum / nansum / prod: ``npf.reduce`` in the accumulation dtype of the result."""
+    def k(x, dims, keepdim=False, dtype=None):
+        odt = R._sum_dtype(x.dtype, dtype)
+        a = arr(x)
+        if nan_as_zero and x.dtype.is_floating_point:
+            a = np.where(np.isnan(a), 0, a)
+        r = npf.reduce(a, axis=dims if a.ndim else None, dtype=_acc_dtype(odt),
+                       keepdims=keepdim)
+        return _fin(r, odt)
+    return k
 
 
-def _nansum(x, dims, keepdim=False, dtype=None):
-    odt = R._sum_dtype(x.dtype, dtype)
-    a = arr(x)
-    if x.dtype.is_floating_point:
-        a = np.where(np.isnan(a), 0, a)
-    r = np.add.reduce(a, axis=dims if a.ndim else None, dtype=_acc_dtype(odt),
-                      keepdims=keepdim)
-    return _fin(r, odt)
-
-
-def _prod(x, dims, keepdim=False, dtype=None):
-    odt = R._sum_dtype(x.dtype, dtype)
-    a = arr(x)
-    r = np.multiply.reduce(a, axis=dims if a.ndim else None, dtype=_acc_dtype(odt),
-                           keepdims=keepdim)
-    return _fin(r, odt)
+def _numel_over(a, dims):
+    """How many elements each reduction over ``dims`` sees (1 for a 0-d array)."""
+    n = 1
+    if a.ndim:
+        for d in dims:
+            n *= a.shape[d]
+    return n
 
 
 def _mean(x, dims, keepdim=False, dtype=None):
     odt = R.MEAN.meta(x, dims, keepdim, dtype).dtype
     a = arr(x)
     acc = _acc_dtype(odt)
-    n = 1
-    if a.ndim:
-        for d in dims:
-            n *= a.shape[d]
+    n = _numel_over(a, dims)
     r = np.add.reduce(a, axis=dims if a.ndim else None, dtype=acc, keepdims=keepdim)
     r = np.true_divide(r, n, dtype=acc) if n else np.true_divide(r, 0.0, dtype=acc)
     return _fin(r, odt)
@@ -107,10 +98,7 @@ def _var_np(x, dims, correction, keepdim):
     R._var_check(x)
     a = _up(arr(x), x.dtype)
     ax = dims if a.ndim else None
-    n = 1
-    if a.ndim:
-        for d in dims:
-            n *= a.shape[d]
+    n = _numel_over(a, dims)
     mean = np.add.reduce(a, axis=ax, keepdims=True) / n if n else \
         np.add.reduce(a, axis=ax, keepdims=True) * np.nan
     dev = a - mean
@@ -128,29 +116,34 @@ def _bmax0(v):
     return v if v > 0 else 0.0
 
 
-def _var(x, dims, correction=1, keepdim=False):
-    v, _ = _var_np(x, dims, correction, keepdim)
-    return _fin(v, x.dtype.to_real())
-
-
-def _std(x, dims, correction=1, keepdim=False):
-    v, _ = _var_np(x, dims, correction, keepdim)
-    return _fin(np.sqrt(v), x.dtype.to_real())
-
-
-def _var_mean(x, dims, correction=1, keepdim=False):
-    v, m = _var_np(x, dims, correction, keepdim)
-    return _fin(v, x.dtype.to_real()), _fin(np.array(m), x.dtype)
-
-
-def _std_mean(x, dims, correction=1, keepdim=False):
-    v, m = _var_np(x, dims, correction, keepdim)
-    return _fin(np.sqrt(v), x.dtype.to_real()), _fin(np.array(m), x.dtype)
+def _var_k(sqrt, with_mean):
+    """var / std (``sqrt``), alone or with the mean (``with_mean``)."""
+    def k(x, dims, correction=1, keepdim=False):
+        v, m = _var_np(x, dims, correction, keepdim)
+        r = _fin(np.sqrt(v) if sqrt else v, x.dtype.to_real())
+        return (r, _fin(np.array(m), x.dtype)) if with_mean else r
+    return k
 
 
 # ---------------------------------------------------------------------------------------
 # max / min / argmax / all / any ...
 # ---------------------------------------------------------------------------------------
+
+# The (values, indices) kernels share their shortcuts for 0-d and empty inputs.
+
+def _scalar_pair(v, dt):
+    """0-d input: the value itself at index 0."""
+    return _fin(v.copy(), dt), wrap(np.zeros((), np.int64), D.int64)
+
+
+def _empty_pair(shape, npdt, dt):
+    """Empty input: empty values (computed as ``npdt``) and indices of ``shape``."""
+    return _fin(np.empty(shape, npdt), dt), wrap(np.empty(shape, np.int64), D.int64)
+
+
+def _picked_pair(val, idx, dt):
+    return _fin(np.array(val), dt), _fin(np.array(idx, np.int64), D.int64)
+
 
 def _full_max(op, npf):
     def k(x):
@@ -177,12 +170,10 @@ def _dim_max(op, npf, argf):
         op.meta(x, dim, keepdim)
         a = _up(arr(x), x.dtype)
         if a.ndim == 0:
-            return _fin(a.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+            return _scalar_pair(a, x.dtype)
         d = wrap_dim(dim, a.ndim)
         if a.shape[d] == 0:
-            shape = R.reduced_shape(a.shape, (d,), keepdim)
-            return _fin(np.empty(shape, a.dtype), x.dtype), wrap(np.empty(shape, np.int64),
-                                                                  D.int64)
+            return _empty_pair(R.reduced_shape(a.shape, (d,), keepdim), a.dtype, x.dtype)
         v = npf.reduce(a, axis=d, keepdims=keepdim)
         i = _arg_np(a, d, argf)
         if keepdim:
@@ -373,10 +364,10 @@ def _cumext(op, npf):
         op.meta(x, dim)
         a = _up(arr(x), x.dtype)
         if a.ndim == 0:
-            return _fin(a.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+            return _scalar_pair(a, x.dtype)
         d = wrap_dim(dim, a.ndim)
         if a.size == 0:
-            return _fin(a.copy(), x.dtype), wrap(np.empty(a.shape, np.int64), D.int64)
+            return _empty_pair(a.shape, a.dtype, x.dtype)
         v = npf.accumulate(a, axis=d)
         hit = a == v
         if a.dtype.kind == "f":
@@ -446,12 +437,10 @@ def _median_dim(nan_ignore):
         src = arr(x)
         a = _up(src, x.dtype)
         if a.ndim == 0:
-            return _fin(src.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+            return _scalar_pair(src, x.dtype)
         d = wrap_dim(dim, a.ndim)
         if a.size == 0:
-            shape = R.reduced_shape(a.shape, (d,), keepdim)
-            return _fin(np.empty(shape, src.dtype), x.dtype), wrap(np.empty(shape, np.int64),
-                                                                   D.int64)
+            return _empty_pair(R.reduced_shape(a.shape, (d,), keepdim), src.dtype, x.dtype)
         m = _rows(a, d)
         order = np.argsort(m, axis=-1, kind="stable")
         n = m.shape[-1]
@@ -464,7 +453,7 @@ def _median_dim(nan_ignore):
         else:
             kk = np.full(m.shape[:-1], (n - 1) // 2)
         val, idx = _pick(_rows(src, d), order, kk, d, keepdim)
-        return _fin(np.array(val), x.dtype), _fin(np.array(idx, np.int64), D.int64)
+        return _picked_pair(val, idx, x.dtype)
     return k
 
 
@@ -472,12 +461,10 @@ def _mode(x, dim=-1, keepdim=False):
     R.MODE.meta(x, dim, keepdim)
     src = arr(x)
     if src.ndim == 0:
-        return _fin(src.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+        return _scalar_pair(src, x.dtype)
     d = wrap_dim(dim, src.ndim)
     if src.size == 0:
-        shape = R.reduced_shape(src.shape, (d,), keepdim)
-        return _fin(np.empty(shape, src.dtype), x.dtype), wrap(np.empty(shape, np.int64),
-                                                               D.int64)
+        return _empty_pair(R.reduced_shape(src.shape, (d,), keepdim), src.dtype, x.dtype)
     a = _up(src, x.dtype)
     m = _rows(a, d)
     lead = m.shape[:-1]
@@ -500,24 +487,22 @@ def _mode(x, dim=-1, keepdim=False):
     idx = idx.reshape(lead)
     if keepdim:
         val, idx = np.expand_dims(val, d), np.expand_dims(idx, d)
-    return _fin(np.array(val), x.dtype), _fin(np.array(idx, np.int64), D.int64)
+    return _picked_pair(val, idx, x.dtype)
 
 
 def _kthvalue(x, k, dim=-1, keepdim=False):
     R._kthvalue_meta(x, k, dim, keepdim)
     src = arr(x)
     if src.ndim == 0:
-        return _fin(src.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+        return _scalar_pair(src, x.dtype)
     d = wrap_dim(dim, src.ndim)
     if src.size == 0:
-        shape = R.reduced_shape(src.shape, (d,), keepdim)
-        return _fin(np.empty(shape, src.dtype), x.dtype), wrap(np.empty(shape, np.int64),
-                                                               D.int64)
+        return _empty_pair(R.reduced_shape(src.shape, (d,), keepdim), src.dtype, x.dtype)
     m = _rows(_up(src, x.dtype), d)
     order = np.argsort(m, axis=-1, kind="stable")
     kk = np.full(m.shape[:-1], k - 1)
     val, idx = _pick(_rows(src, d), order, kk, d, keepdim)
-    return _fin(np.array(val), x.dtype), _fin(np.array(idx, np.int64), D.int64)
+    return _picked_pair(val, idx, x.dtype)
 
 
 def _quantile_k(nan_ignore):
@@ -564,7 +549,7 @@ def _sort(x, dim=-1, descending=False, stable=False):
     R._sort_meta(x, dim, descending, stable)
     a = arr(x)
     if a.ndim == 0:
-        return _fin(a.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+        return _scalar_pair(a, x.dtype)
     v, i = _sort_np(a, wrap_dim(dim, a.ndim), descending)
     st = R._sort_meta(x, dim)[0].stride
     return _like(v, x.dtype, st), _like(i.astype(np.int64, copy=False), D.int64, st)
@@ -585,7 +570,7 @@ def _topk(x, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     R._topk_meta(x, k, dim, largest, sorted)
     a = arr(x)
     if a.ndim == 0:
-        return _fin(a.copy(), x.dtype), wrap(np.zeros((), np.int64), D.int64)
+        return _scalar_pair(a, x.dtype)
     d = wrap_dim(dim, a.ndim)
     v, i = _sort_np(a, d, largest)
     sl = [slice(None)] * a.ndim
@@ -624,12 +609,10 @@ def _unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None)
         inv = inv.reshape(a.shape)
     else:
         d = wrap_dim(dim, a.ndim)
-        if a.shape[d] == 0 or a.size == 0:
-            if a.shape[d] == 0 or True:
-                shape = list(a.shape)
-                u = np.empty(shape, a.dtype)
-                return (_fin(u, x.dtype), wrap(np.zeros((a.shape[d],), np.int64), D.int64),
-                        wrap(np.zeros((0,), np.int64), D.int64))
+        if a.size == 0:
+            u = np.empty(a.shape, a.dtype)
+            return (_fin(u, x.dtype), wrap(np.zeros((a.shape[d],), np.int64), D.int64),
+                    wrap(np.zeros((0,), np.int64), D.int64))
         u, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=d,
                                 equal_nan=False)
         inv = inv.reshape(-1)
@@ -729,8 +712,10 @@ def _searchsorted(seq, x, out_int32=False, right=False, sorter=None):
 def register():
     O = R
     table = {
-        O.SUM: _sum, O.NANSUM: _nansum, O.PROD: _prod, O.MEAN: _mean, O.NANMEAN: _nanmean,
-        O.VAR: _var, O.STD: _std, O.VAR_MEAN: _var_mean, O.STD_MEAN: _std_mean,
+        O.SUM: _sum_like(np.add), O.NANSUM: _sum_like(np.add, nan_as_zero=True),
+        O.PROD: _sum_like(np.multiply), O.MEAN: _mean, O.NANMEAN: _nanmean,
+        O.VAR: _var_k(False, False), O.STD: _var_k(True, False),
+        O.VAR_MEAN: _var_k(False, True), O.STD_MEAN: _var_k(True, True),
         O.MAX: _full_max(O.MAX, np.maximum), O.MIN: _full_max(O.MIN, np.minimum),
         O.MAX_DIM: _dim_max(O.MAX_DIM, np.maximum, np.argmax),
         O.MIN_DIM: _dim_max(O.MIN_DIM, np.minimum, np.argmin),
