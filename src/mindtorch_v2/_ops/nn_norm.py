@@ -1,0 +1,4 @@
+"""The nn_norm op family (declarations, meta functions, public API)."""
+from __future__ import annotations
+
+__all__: list[str] = []

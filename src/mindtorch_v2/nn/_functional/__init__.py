@@ -1,0 +1,1 @@
+"""Implementation modules of torch.nn.functional, one per function family."""

@@ -1,0 +1,4 @@
+"""torch.nn.functional: linear functions."""
+from __future__ import annotations
+
+__all__: list[str] = []
