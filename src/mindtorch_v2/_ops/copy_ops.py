@@ -213,7 +213,7 @@ def _parse_to(args, kwargs):
         copy = rest.pop(0)
     if rest:
         raise TypeError(f"to() received an invalid combination of arguments - got "
-                        f"{tuple(type(a).__name__ for a in args)}")
+                        f"{tuple(builtins.type(a).__name__ for a in args)}")
     return (as_device(dev) if dev is not None else None), dtype, non_blocking, copy, mf
 
 
