@@ -203,7 +203,8 @@ def _parse_to(args, kwargs):
     if rest and isinstance(rest[0], Tensor):
         other = rest.pop(0)
         dev, dtype = other.device, other.dtype
-    elif rest and isinstance(rest[0], (str, _device_cls, int)) and not isinstance(rest[0], bool):
+    elif rest and (rest[0] is None or isinstance(rest[0], (str, _device_cls, int))) and \
+            not isinstance(rest[0], bool):
         dev = rest.pop(0)
     if rest and isinstance(rest[0], D.dtype):
         dtype = rest.pop(0)
