@@ -5,6 +5,9 @@ from .grad_mode import (  # noqa: F401
 )
 
 
+from .backward_hook import BackwardHook  # noqa: E402,F401
+
+
 def install():
     """Hook the autograd layer into the dispatcher and load every backward formula."""
     from . import formulas, layer, tensor_api  # noqa: F401
