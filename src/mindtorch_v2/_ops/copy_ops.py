@@ -5,7 +5,7 @@ import builtins
 
 from .. import _dtype as D
 from .._device import as_device, device as _device_cls
-from .._dispatch.dispatcher import dispatch
+from .._dispatch.dispatcher import STATE, dispatch
 from .._tensor import Tensor, _is_contiguous, _non_overlapping_and_dense
 from ._common import broadcast_shapes, contiguous_strides
 from .registry import Spec, register
@@ -245,6 +245,9 @@ def to_impl(self, dev, dtype, non_blocking=False, copy=False, memory_format=None
             if self.device.type == "meta":
                 raise NotImplementedError("Cannot copy out of meta tensor; no data!")
             copy_(out, self)
+        if self._requires_grad and STATE.grad_enabled:
+            from .._autograd.transfer_node import record_transfer
+            record_transfer(self, out)
     return out
 
 

@@ -19,7 +19,7 @@ import math
 from ..._ops import elementwise as E
 from ..._ops.creation import zeros_like
 from ..._tensor import Tensor
-from ..derivatives import NONDIFF, defgrad, not_implemented
+from ..derivatives import NONDIFF, defgrad
 
 _PI = math.pi
 _LN2 = math.log(2.0)
@@ -220,8 +220,9 @@ def _polygamma(g, n, x):
 
 @defgrad("logit")
 def _logit(g, x, eps=None):
-    # 1/(x(1-x)) inside the domain; outside: NaN without eps, 0 outside [eps, 1-eps]
-    d = g / (x * (1 - x))
+    # 1/(x(1-x)) inside the domain (g * inf at 0 and 1 whatever zero's sign); outside:
+    # NaN without eps, 0 outside [eps, 1-eps]
+    d = E.where((x == 0) | (x == 1), g * math.inf, g / (x * (1 - x)))
     if eps is None:
         return E.where((x < 0) | (x > 1), math.nan, d)
     return E.where((x < eps) | (x > 1 - eps), 0, d)
@@ -298,6 +299,8 @@ def _pow(g, a, b, *, result):
 
 @defgrad("remainder")
 def _remainder(g, a, b):
+    if not _t(a):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
     return g if _t(a) else None, -g * E.div(a, b, rounding_mode="floor") if _t(b) else None
 
 
