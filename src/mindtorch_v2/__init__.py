@@ -58,8 +58,11 @@ from ._ops.shape import *  # noqa: E402,F401,F403
 from ._ops.linalg import *  # noqa: E402,F401,F403
 from ._ops.random import *  # noqa: E402,F401,F403
 from ._ops.nn_ops import *  # noqa: E402,F401,F403
+from ._ops.nn_spatial import *  # noqa: E402,F401,F403
+from ._ops.nn_norm import *  # noqa: E402,F401,F403
 from . import linalg, fft, special, nn, optim  # noqa: E402,F401
 from . import utils  # noqa: E402,F401  (lazy: utils.data loads on first access)
+from . import npu  # noqa: E402,F401  (torch.npu; loads no device runtime at import)
 
 from ._autograd.grad_mode import (  # noqa: E402
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
@@ -70,10 +73,14 @@ from ._backends import register_all as _register_all  # noqa: E402
 
 _register_all()
 
+from .serialization import save, load  # noqa: E402
+
 from ._autograd import install as _install_autograd  # noqa: E402
 
 _install_autograd()
 from . import autograd  # noqa: E402,F401
+from ._autograd.anomaly import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401,E501
+from ._functionalize import functionalize  # noqa: E402,F401
 
 
 def is_tensor(obj):

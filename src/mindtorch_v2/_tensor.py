@@ -351,7 +351,28 @@ class Tensor:
         return self
 
     def is_pinned(self, device=None):
-        return self.untyped_storage().is_pinned()
+        from ._backends import device_storage
+        return device_storage.is_pinned(self.untyped_storage())
+
+    def pin_memory(self, device=None):
+        """A copy of this CPU tensor in page-locked host memory (aclrtMallocHost)."""
+        from ._backends.npu import storage
+        return storage.pin_memory(self)
+
+    def npu(self, device=None, non_blocking=False, memory_format=None):
+        """A copy on an NPU (``device``: index or 'npu:i'; default: the current NPU)."""
+        from ._backends.npu import runtime
+        from ._device import device as _dev
+        from ._ops.copy_ops import to_impl
+        dev = _dev("npu", runtime.device_index(device))
+        return to_impl(self, dev, None, non_blocking, False, memory_format)
+
+    def record_stream(self, stream):
+        """Mark this NPU tensor's memory as used by ``stream`` (reused after its work)."""
+        if self.device.type != "npu":
+            raise RuntimeError("record_stream is only supported on NPU tensors")
+        from ._backends import device_storage
+        device_storage.record_stream(self.untyped_storage(), stream)
 
     def _is_view(self):
         return self._base is not None

@@ -56,13 +56,11 @@ class OutOfMemoryError(RuntimeError):
 
 
 def _default_backend(device_id):
-    """Hook resolving the real NPU runtime for ``device_id``.
-
-    Must return an object with ``malloc(nbytes)``, ``free(ptr)``, ``mem_get_info()``,
-    ``record_event(stream)``, ``query_event(event)`` and ``synchronize_event(event)``.
-    """
-    raise RuntimeError("NPU runtime not wired yet: pass raw_malloc/raw_free/mem_get_info "
-                       f"to NpuAllocator(device_id={device_id})")
+    """The NPU runtime's device functions for ``device_id``: an object with ``malloc(nbytes)``,
+    ``free(ptr)``, ``mem_get_info()``, ``record_event(stream)``, ``query_event(event)`` and
+    ``synchronize_event(event)`` (aclrtMalloc / aclrtFree / aclrtGetMemInfo / ACL events)."""
+    from .runtime import AllocatorBackend
+    return AllocatorBackend(device_id)
 
 
 def round_size(size):
