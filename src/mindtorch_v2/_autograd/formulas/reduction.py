@@ -27,10 +27,11 @@ from __future__ import annotations
 import math
 
 from ..._ops import elementwise as E
-from ..._ops.creation import ones, tensor, zeros
+from ..._ops.creation import arange, ones, tensor, zeros
 from ..._ops.shape import cat
 from ..._tensor import Tensor
 from ..derivatives import defgrad
+from ..grad_mode import is_grad_enabled
 
 
 # ---------------------------------------------------------------------------------------
@@ -259,8 +260,8 @@ def _vector_norm_grad(g, x, p, dims, norm):
     d||x||_p / dx = sgn(x) |x|^(p-1) / ||x||^(p-1); zero where the norm is 0 (p >= 1) or
     where x is 0 (p < 1), as torch.  p = inf / -inf: the extreme |x| share ``g``.
     """
-    if p == 0:
-        return g.expand(x.shape) * 0
+    if p == 0:  # torch defines no gradient (x.grad stays None)
+        return None
     if p == 1:
         return x.sgn() * g
     if p == 2:
@@ -339,6 +340,8 @@ def _cumprod(g, x, dim, dtype=None, *, result):
     # Before the first zero z of a slice, y_j = 0 for j >= z, so the no-zero formula holds
     # there.  At z: sum_{j>=z} g_j prod_{i<=j, i!=z} x_i, i.e. the reversed cumsum of g times
     # the cumprod of x with x_z replaced by 1.  After z every term has a factor x_z = 0.
+    if is_grad_enabled():  # create_graph: the masked formula below is exact but its own
+        return _cumprod_grad_products(g, x, dim)  # derivative at the zeros is not
     nz = zero.cumsum(dim)
     before = nz == 0
     first = zero.logical_and(nz == 1)
@@ -348,6 +351,24 @@ def _cumprod(g, x, dim, dtype=None, *, result):
     y_skip = x.masked_fill(first, 1).cumprod(dim)
     part_zero = _rcumsum(g * _c(y_skip), dim).masked_fill(first.logical_not(), 0)
     return part_before + part_zero
+
+
+def _cumprod_grad_products(g, x, dim):
+    """cumprod's gradient without any division, so differentiable at zeros (O(n^2) memory):
+
+    dx_k = prod_{i<k} x_i * sum_{m>=k} g_m prod_{k<i<=m} x_i  (conjugated factors for complex)
+    The inner products come from a [k, i] matrix holding x_i where i > k and 1 elsewhere.
+    """
+    xm, gm = x.movedim(dim, -1), g.movedim(dim, -1)
+    n = xm.shape[-1]
+    i = arange(n, device=x.device)
+    later = i.unsqueeze(0) > i.unsqueeze(1)                     # [k, i]: i > k
+    partial = E.where(later, xm.unsqueeze(-2), 1).cumprod(-1)   # [..., k, m]
+    s = (gm.unsqueeze(-2) * _c(partial)).masked_fill(later.logical_not().logical_and(
+        i.unsqueeze(0) != i.unsqueeze(1)), 0).sum(-1)
+    one = ones(xm.shape[:-1] + (1,), dtype=x.dtype, device=x.device)
+    before = cat([one, xm.narrow(-1, 0, n - 1)], -1).cumprod(-1)
+    return (_c(before) * s).movedim(-1, dim)
 
 
 def _cummaxmin(g, x, dim, *, result, meta):
