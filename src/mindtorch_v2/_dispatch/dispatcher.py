@@ -86,10 +86,22 @@ def dispatch(op, *args, **kwargs):
     k = op.kernels.get(dt)
     if k is None:
         _no_kernel(op, dt)
-    r = k(*args, **kwargs)
-    if op.inplace:  # in-place ops bump the version shared by all views of the storage
-        args[0]._vc[0] += 1
-    return r
+    if op.inplace:
+        self = args[0]
+        if 0 in self._stride:
+            check_no_internal_overlap(self)
+        r = k(*args, **kwargs)
+        self._vc[0] += 1  # shared by all views of the storage
+        return r
+    return k(*args, **kwargs)
+
+
+def check_no_internal_overlap(t):
+    """torch refuses in-place writes through a tensor whose elements alias (expand)."""
+    if any(st == 0 and sz > 1 for sz, st in zip(t._shape, t._stride)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
 
 
 def redispatch(op, dt, args, kwargs):
@@ -97,10 +109,14 @@ def redispatch(op, dt, args, kwargs):
     k = op.kernels.get(dt)
     if k is None:
         _no_kernel(op, dt)
-    r = k(*args, **kwargs)
     if op.inplace:
-        args[0]._vc[0] += 1
-    return r
+        self = args[0]
+        if 0 in self._stride:
+            check_no_internal_overlap(self)
+        r = k(*args, **kwargs)
+        self._vc[0] += 1
+        return r
+    return k(*args, **kwargs)
 
 
 def _no_kernel(op, dt):
@@ -133,6 +149,11 @@ def dispatch_inplace(op, self, *args, **kwargs):
 
 def dispatch_out(op, out, *args, **kwargs):
     """Generic ``out=`` form: compute, check the cast, resize ``out``, copy into it."""
+    if STATE.grad_enabled and _device_of(op, args)[1]:
+        # like torch: the copy into ``out`` would silently drop the history
+        raise RuntimeError(f"{op.name.split('.')[0]}(): functions with out=... arguments don't "
+                           "support automatic differentiation, but one of the arguments "
+                           "requires grad.")
     result = dispatch(op, *args, **kwargs)
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
