@@ -5,7 +5,11 @@ A formula is ``fn(grad, *args, **kwargs) -> grads`` where ``args``/``kwargs`` ar
 what the op's kernel received (tensors and Python values) and ``grads`` has one entry per
 positional argument (None where there is no gradient; a list for a list-of-tensors
 argument; trailing entries may be omitted).  A formula that names a keyword-only parameter
-``result`` receives the forward output(s).  For multi-output ops ``grad`` is a tuple with
+``result`` receives the forward output(s); one naming ``meta`` receives the
+(shape, dtype, device, stride, storage_offset) of each tensor input in order (list arguments
+flattened), so shape-only formulas (views, cat, ...) save nothing and are immune to later
+in-place changes; one naming ``needs`` receives, per positional argument, whether it needs
+a gradient (expensive formulas skip the others, like torch's grad_input_mask).  For multi-output ops ``grad`` is a tuple with
 zeros in place of outputs that received no gradient.
 
 What the node saves follows from the formula: only the arguments its code actually reads
@@ -27,7 +31,7 @@ NONDIFF = "nondiff"
 
 
 class Formula:
-    __slots__ = ("fn", "uses", "wants_result", "name", "multi")
+    __slots__ = ("fn", "uses", "wants_result", "wants_meta", "wants_needs", "name", "multi")
 
     def __init__(self, fn, name, multi=False):
         self.fn = fn
@@ -37,6 +41,10 @@ class Formula:
         nparams = code.co_argcount + code.co_kwonlyargcount
         params = code.co_varnames[:nparams]
         self.wants_result = "result" in params[code.co_argcount:]
+        # ``meta``: shapes and strides of the tensor inputs, without saving the tensors
+        self.wants_meta = "meta" in params[code.co_argcount:]
+        # ``needs``: which positional arguments need a gradient (skip the others' work)
+        self.wants_needs = "needs" in params[code.co_argcount:]
         used = _loaded_names(fn)
         # positions (after grad) of parameters the formula reads: only those are saved
         self.uses = frozenset(i for i, p in enumerate(params[1:code.co_argcount])

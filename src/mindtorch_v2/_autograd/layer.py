@@ -17,7 +17,7 @@ from .._dispatch import dispatcher
 from .._dispatch.dispatcher import STATE, redispatch
 from .._tensor import Tensor
 from . import anomaly
-from .node import Node, SavedTensor, edge_of
+from .node import NO_EDGE, Node, SavedTensor, edge_of
 
 __all__ = ["OpNode", "install"]
 
@@ -73,7 +73,7 @@ class OpNode(Node):
             elif type(s) is list and s and isinstance(s[0], SavedTensor):
                 if name is None:
                     name = self.name()
-                s = [x.unpack(name) for x in s]
+                s = [x.unpack(name) if x is not None else None for x in s]
             args.append(s)
         g = self._materialize(grads)
         kw = self.kwargs
@@ -82,6 +82,9 @@ class OpNode(Node):
             r = self.result
             kw["result"] = r.unpack(self.name()) if isinstance(r, SavedTensor) else tuple(
                 x.unpack(self.name()) if isinstance(x, SavedTensor) else x for x in r)
+        if f.wants_needs:
+            kw = dict(kw)
+            kw["needs"] = self._needs()
         out = f.fn(g, *args, **kw)
         if not isinstance(out, (tuple, list)):
             out = (out,)
@@ -94,6 +97,15 @@ class OpNode(Node):
             else:
                 flat.extend(gpos if gpos is not None else [None] * kind)
         return flat
+
+    def _needs(self):
+        """Per positional argument: does any of its tensors need a gradient?"""
+        needs = [False] * len(self.saved)
+        i = 0
+        for pos, kind in self.layout:
+            needs[pos] = any(e[0] is not None for e in self.next_functions[i:i + kind])
+            i += kind
+        return tuple(needs)
 
     def _materialize(self, grads):
         if self.out_meta is None:  # single output
@@ -117,22 +129,27 @@ def _make_node(op, args, kwargs, formula):
     saved = []
     for pos, a in enumerate(args):
         if isinstance(a, Tensor):
-            edges.append(edge_of(a) if a._requires_grad else None)
+            edges.append(edge_of(a))
             meta.append((a._shape, a.dtype, a.device))
             layout.append((pos, 1))
             saved.append(SavedTensor(a) if pos in uses else None)
         elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
+            # index lists may hold None (x[i, :, j] indexes with [i, None, j])
             for t in a:
-                edges.append(edge_of(t) if t._requires_grad else None)
-                meta.append((t._shape, t.dtype, t.device))
+                edges.append(edge_of(t) if t is not None else NO_EDGE)
+                meta.append((t._shape, t.dtype, t.device) if t is not None else None)
             layout.append((pos, len(a)))
-            saved.append([SavedTensor(t) for t in a] if pos in uses else None)
+            saved.append([SavedTensor(t) if t is not None else None for t in a]
+                         if pos in uses else None)
         else:
             saved.append(a)
     node.next_functions = tuple(edges)
     node.op = op
     node.formula = formula
     node.saved = saved
+    if formula is not None and formula.wants_meta:
+        # Note: geometry too, so view formulas (as_strided) need not save their input
+        kwargs = dict(kwargs, meta=tuple(_geometry(args)))
     node.kwargs = kwargs
     node.result = None
     node.in_meta = meta
@@ -142,6 +159,17 @@ def _make_node(op, args, kwargs, formula):
     if anomaly.ENABLED[0]:
         anomaly.record(node)
     return node
+
+
+def _geometry(args):
+    """(shape, dtype, device, stride, storage offset) of each tensor argument, in order."""
+    for a in args:
+        if isinstance(a, Tensor):
+            yield (a._shape, a.dtype, a.device, a._stride, a._offset)
+        elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
+            for t in a:
+                yield (t._shape, t.dtype, t.device, t._stride, t._offset) if t is not None \
+                    else None
 
 
 def _attach_outputs(node, out, formula):
@@ -217,7 +245,7 @@ def _inplace(op, dt, args, kwargs):
     needs = self._requires_grad or any(
         (isinstance(a, Tensor) and a._requires_grad) or
         (type(a) in (list, tuple) and a and isinstance(a[0], Tensor) and
-         any(t._requires_grad for t in a)) for a in args[1:])
+         any(t is not None and t._requires_grad for t in a)) for a in args[1:])
     if op.nondiff or not needs or self.dtype.category not in _FLOATING:
         STATE.grad_enabled = False
         try:
@@ -246,7 +274,11 @@ def _inplace(op, dt, args, kwargs):
         STATE.grad_enabled = True
     _rebase(self, node)
     if formula is not None and formula.wants_result:
-        node.result = SavedTensor(self, True, node, 0)
+        if self._base is not None:
+            from .view_nodes import SavedViewOutput
+            node.result = SavedViewOutput(self, self._base.grad_fn)
+        else:
+            node.result = SavedTensor(self, True, node, 0)
     return self
 
 

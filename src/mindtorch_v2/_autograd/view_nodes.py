@@ -6,7 +6,7 @@ of a base-shaped gradient is one ``as_strided``.
 """
 from __future__ import annotations
 
-from .node import Node, edge_of
+from .node import Node, SavedTensor, edge_of
 
 
 def _geometry(base, view):
@@ -25,7 +25,7 @@ class CopySlices(Node):
     __slots__ = ("fn", "base_shape", "base_stride", "geom", "in_meta")
 
     def __init__(self, base, view, fn):
-        prev = edge_of(base) if base._requires_grad else None
+        prev = edge_of(base)
         super().__init__((prev,) + tuple(fn.next_functions[1:]))
         self.fn = fn
         self.base_shape = base._shape
@@ -69,6 +69,17 @@ class ViewOfBase(Node):
         self.geom = _geometry(base, view)
         self.in_meta = ((base._shape, base.dtype, base.device),)
 
+    @classmethod
+    def of(cls, cs):
+        """A fresh ViewOfBase for the view ``cs`` was made for (same geometry)."""
+        node = cls.__new__(cls)
+        Node.__init__(node, ((cs, 0),))
+        node.base_shape = cs.base_shape
+        node.base_stride = cs.base_stride
+        node.geom = cs.geom
+        node.in_meta = cs.in_meta[:1]
+        return node
+
     def name(self):
         return "AsStridedBackward0"
 
@@ -82,3 +93,34 @@ class ViewOfBase(Node):
         shape, stride, off = self.geom
         as_strided(result, shape, stride, off).copy_(g)
         return [result]
+
+
+class SavedViewOutput(SavedTensor):
+    """The result of an in-place op on a view, saved for the op's own formula.
+
+    Its history must be the view's (ViewOfBase over the base's CopySlices), not the op's
+    node, which only runs inside CopySlices.  Holding the view's ViewOfBase strongly would
+    be a cycle (CopySlices -> op node -> saved result -> ViewOfBase -> CopySlices), so, like
+    torch's weak grad_fn for in-place-on-view outputs, the CopySlices is held weakly and a
+    ViewOfBase is rebuilt on unpack.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, view, cs):
+        SavedTensor.__init__(self, view, True, cs, 0)
+
+    def unpack(self, node_name):
+        ref = self.node_ref
+        self.node_ref = None
+        try:
+            t = SavedTensor.unpack(self, node_name)
+        finally:
+            self.node_ref = ref
+        cs = ref()
+        if cs is not None and self.requires_grad:
+            t = t.detach()
+            t.grad_fn = ViewOfBase.of(cs)
+            t._ag = 0
+            t._requires_grad = True
+        return t

@@ -140,8 +140,10 @@ def _index_copy(g, x, dim, index, source):
 
 
 def _index_fill(g, x, dim, index, value):
-    gv = g.index_select(dim, index).sum() if isinstance(value, Tensor) else None
-    return g.index_fill(dim, index, 0), None, None, gv
+    gx = g.index_fill(dim, index, 0)
+    # each filled element once, even for repeated indices
+    gv = (g - gx).sum() if isinstance(value, Tensor) else None
+    return gx, None, None, gv
 
 
 _both("index_add", _index_add)

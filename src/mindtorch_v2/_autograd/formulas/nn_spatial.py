@@ -38,20 +38,25 @@ def _weight_grad(x, g, kshape, stride, padding, dilation, groups):
 
 @defgrad("convolution")
 def _convolution(g, x, w, bias, stride, padding, dilation, transposed, output_padding,
-                 groups, *, meta):
+                 groups, *, meta, needs):
     nd = len(stride)
     xshape, wshape = meta[0][0], meta[1][0]
     k = wshape[2:]
+    gx = gw = None
     if not transposed:
-        # the transposed conv must reproduce the input size: recover the floor's remainder
-        op = tuple(xshape[2 + i] - ((g.shape[2 + i] - 1) * stride[i] - 2 * padding[i]
-                                    + dilation[i] * (k[i] - 1) + 1) for i in range(nd))
-        gx = convolution(g, w, None, stride, padding, dilation, True, op, groups)
-        gw = _weight_grad(x, g, k, stride, padding, dilation, groups)
+        if needs[0]:
+            # the transposed conv must reproduce the input size: recover the floor's remainder
+            op = tuple(xshape[2 + i] - ((g.shape[2 + i] - 1) * stride[i] - 2 * padding[i]
+                                        + dilation[i] * (k[i] - 1) + 1) for i in range(nd))
+            gx = convolution(g, w, None, stride, padding, dilation, True, op, groups)
+        if needs[1]:
+            gw = _weight_grad(x, g, k, stride, padding, dilation, groups)
     else:
-        gx = convolution(g, w, None, stride, padding, dilation, False, (0,) * nd, groups)
-        gw = _weight_grad(g, x, k, stride, padding, dilation, groups)
-    gb = None if bias is None else g.sum((0,) + tuple(range(2, 2 + nd)))
+        if needs[0]:
+            gx = convolution(g, w, None, stride, padding, dilation, False, (0,) * nd, groups)
+        if needs[1]:
+            gw = _weight_grad(g, x, k, stride, padding, dilation, groups)
+    gb = None if bias is None or not needs[2] else g.sum((0,) + tuple(range(2, 2 + nd)))
     return gx, gw, gb
 
 

@@ -28,7 +28,7 @@ def _cat(g, tensors, dim=0, *, meta):
     start = 0
     for shape, *_ in meta:
         if len(shape) == 1 and shape[0] == 0 and g.dim() != 1:  # skipped legacy empty input
-            out.append(None)
+            out.append(zeros((0,), dtype=g.dtype, device=g.device))
             continue
         n = shape[d]
         out.append(g.narrow(d, start, n))
