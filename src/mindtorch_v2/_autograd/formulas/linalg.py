@@ -8,7 +8,6 @@ are valid where the decomposition is differentiable (distinct eigen/singular val
 """
 from __future__ import annotations
 
-from ... import _ops  # noqa: F401  (public functions below are looked up lazily)
 from ..._ops import linalg as L
 from ..._tensor import Tensor
 from ..derivatives import defgrad
@@ -92,7 +91,12 @@ def _inner(g, a, b):
         return g * _c(b), g * _c(a)
     # out[I, J] = sum_k a[I, k] b[J, k]
     k = a.shape[-1]
-    na, nb = a.numel() // max(k, 1) if k else 0, b.numel() // max(k, 1) if k else 0
+    na = 1
+    for s in a.shape[:-1]:
+        na *= s
+    nb = 1
+    for s in b.shape[:-1]:
+        nb *= s
     g2 = g.reshape(na, nb)
     ga = (g2 @ _c(b).reshape(nb, k)).reshape(a.shape)
     gb = (g2.mT @ _c(a).reshape(na, k)).reshape(b.shape)
@@ -223,7 +227,15 @@ def _einsum_operand_grad(g, out_sub, subs, ops, i, shape):
     return M.einsum(",".join(["".join(uniq)] + eyes) + "->" + "".join(lhs), h, *eye_ops)
 
 
-@defgrad("einsum")
+class _FromPos(frozenset):
+    """``uses`` of a formula taking ``*operands``: every position from ``start`` on is read
+    (the bytecode scan in derivatives.py only sees named parameters)."""
+    start = 0
+
+    def __contains__(self, pos):
+        return pos >= self.start
+
+
 def _einsum(g, eq, *ops):
     full, _ = L.parse_einsum(eq, [o.shape for o in ops])
     lhs, out_sub = full.split("->")
@@ -231,6 +243,11 @@ def _einsum(g, eq, *ops):
     return (None,) + tuple(
         _einsum_operand_grad(g, out_sub, subs, ops, i, tuple(o.shape))
         for i, o in enumerate(ops))
+
+
+defgrad("einsum", _einsum)
+L.EINSUM.backward.uses = _FromPos()
+L.EINSUM.backward.uses.start = 1
 
 
 @defgrad("linalg_multi_dot")
@@ -267,7 +284,7 @@ def _multi_dot(g, tensors):
 @defgrad("linalg_vecdot")
 def _vecdot(g, x, y, dim=-1):
     # vecdot = sum(conj(x) * y, dim)
-    gu = g.unsqueeze(dim if dim < 0 else dim)
+    gu = g.unsqueeze(dim)  # dim counts in the broadcast shape, which has g.dim() + 1 dims
     return y * _c(gu), x * gu
 
 
@@ -292,13 +309,18 @@ def _inv_ex(g, a, check_errors=False, *, result):
 
 
 def _det_grad(g, a, det):
-    """g * adj(A)^H: through A^-H when every det is nonzero, else through the SVD.
+    """g * adj(A)^H.
 
-    adj(A) = det(U) det(Vh) V diag(prod_{j != i} s_j) U^H for A = U diag(s) Vh.
+    Like torch: with create_graph (grad mode on) through the SVD, valid for singular A too:
+    adj(A) = det(U) det(Vh) V diag(prod_{j != i} s_j) U^H for A = U diag(s) Vh; otherwise
+    g conj(det) A^-H, which torch leaves at zero for exactly singular matrices.
     """
     M = _M()
     gd = (g * _c(det)).unsqueeze(-1).unsqueeze(-1)
-    if bool((det != 0).all()):
+    if not M.is_grad_enabled():
+        sing = (det == 0).unsqueeze(-1).unsqueeze(-1)
+        if bool(sing.any()):
+            a = M.where(sing, M.eye(a.shape[-1], dtype=a.dtype, device=a.device), a)
         return gd * _H(M.linalg.inv(a))
     U, S, Vh = M.linalg.svd(a)
     n = S.shape[-1]
@@ -435,7 +457,8 @@ def _matrix_exp(g, a):
 
 @defgrad("linalg_cond")
 def _cond(g, a, p=None):
-    # torch's linalg.cond is a composite: differentiate the same composite here
+    # torch's linalg.cond is a composite: differentiate the same composite here (so this
+    # formula is not itself differentiable: no double backward through cond)
     M = _M()
     with M.enable_grad():
         x = a.detach().requires_grad_()
@@ -469,15 +492,16 @@ def _cholesky_solve(g, B, L_, upper=False, *, result):
 # ---------------------------------------------------------------------------------------
 
 def _cholesky_grad(gL, Lr, upper):
-    """A = L L^H: gA = L^-H Phi(L^H gL) L^-1 hermitianised, Phi = tril with halved diag."""
+    """A = L L^H: gA = L^-H Phi(L^H gL) L^-1, Phi(X) = (tril(X,-1) + tril(X,-1)^H + diag X)/2."""
     M = _M()
     if upper:
         gL, Lr = _H(gL), _H(Lr)
     phi = _H(Lr) @ gL
-    phi = phi.tril() - 0.5 * _diag(phi.diagonal(0, -2, -1))
+    low = phi.tril(-1)
+    # torch keeps the (complex) diagonal of phi as is: only the off-diagonal is hermitised
+    phi = 0.5 * (low + _H(low) + _diag(phi.diagonal(0, -2, -1)))
     Linv = M.linalg.inv(Lr)
-    gA = _H(Linv) @ phi @ Linv
-    return 0.5 * (gA + _H(gA))
+    return _H(Linv) @ phi @ Linv
 
 
 @defgrad("linalg_cholesky")
@@ -493,16 +517,14 @@ def _cholesky_ex(g, a, upper=False, check_errors=False, *, result):
 def _qr_square_or_tall(gQ, gR, Q, R):
     """m >= n: gA = (gQ + Q copyltu(M)) R^-H, M = R gR^H - gQ^H Q,
     copyltu(M) = tril(M, -1) + tril(M, -1)^H + Re(diag M)."""
-    M_ = _M()
     m = R @ _H(gR) - _H(gQ) @ Q
     low = m.tril(-1)
     d = m.diagonal(0, -2, -1)
     sym = low + _H(low) + _diag(d.real if d.dtype.is_complex else d)
     if sym.dtype != Q.dtype:
         sym = sym.to(Q.dtype)
-    b = gQ + Q @ sym
-    # b R^-H = solve(R, b^H)^H... written as X R^H = b
-    return M_.linalg.solve(_H(R), b, left=False)
+    # b R^-H is the X solving X R^H = b
+    return _M().linalg.solve(_H(R), gQ + Q @ sym, left=False)
 
 
 @defgrad("linalg_qr")
