@@ -72,9 +72,32 @@ def adv_index(lib):
     return lambda: x[idx]
 
 
+def mul_1elem_grad(lib):
+    """A small op whose inputs require grad: kernel + autograd node creation."""
+    a = lib.tensor([1.0], requires_grad=True)
+    b = lib.tensor([2.0], requires_grad=True)
+    return lambda: a * b
+
+
+def backward_chain_1000(lib):
+    """Forward and backward through a chain of 1000 small ops."""
+    x = lib.tensor([0.5, 1.5], requires_grad=True)
+
+    def f():
+        y = x
+        for _ in range(500):
+            y = y * 1.0001
+            y = y + 0.001
+        y.sum().backward()
+        x.grad = None
+    return f
+
+
 WORKLOADS = [
     ("per-op: add 1-element", "us", _us, "<= 3x", add_1elem),
     ("per-op: chain of 10 small ops", "us", _us, "<= 3x", chain_10),
+    ("autograd: a*b 1-element, requires_grad", "us", _us, "<= 3x", mul_1elem_grad),
+    ("autograd: fwd+backward, chain of 1000 ops", "ms", _ms, "<= 3x", backward_chain_1000),
     ("elementwise: a*b+c, 1M float32", "ms", _ms, "<= 1.5x", fma_1m),
     ("matmul 1024 float32 (GFLOP/s)", "GF", _gflops(2 * 1024 ** 3), "<= 1.1x", matmul(1024)),
     ("matmul 2048 float32 (GFLOP/s)", "GF", _gflops(2 * 2048 ** 3), "<= 1.1x", matmul(2048)),

@@ -90,15 +90,15 @@ def _discover(roots):
     """Dependency counts of every node reachable from the roots."""
     deps = {}
     seen = set()
-    stack = [e[0] for e, _ in roots]
+    stack = list(dict.fromkeys(e[0] for e, _ in roots))  # several roots may share a node
     for n in stack:
         seen.add(n)
     while stack:
         node = stack.pop()
         for e in node.next_functions:
-            if e is None:
-                continue
             child = e[0]
+            if child is None:
+                continue
             deps[child] = deps.get(child, 0) + 1
             if child not in seen:
                 seen.add(child)
@@ -111,7 +111,7 @@ def _needed(seen, targets):
     parents = {}
     for node in seen:
         for e in node.next_functions:
-            if e is not None:
+            if e[0] is not None:
                 parents.setdefault(e[0], []).append(node)
     needed = set()
     stack = [t for t in targets if t in seen]
@@ -222,17 +222,23 @@ def run_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=Fal
     try:
         while ready:
             _, _, node = heapq.heappop(ready)
-            buf = buffers.pop(node, {})
-            n_out = max(buf) + 1 if buf else 1
-            grads = [buf.get(i) for i in range(max(n_out, _num_outputs(node)))]
-            if node._pre_hooks and not isinstance(node, AccumulateGrad):
+            is_acc = type(node) is AccumulateGrad
+            buf = buffers.pop(node, None)
+            n_all = _num_outputs(node)
+            if buf is None:
+                grads = [None] * n_all
+            elif n_all == 1 and len(buf) == 1 and 0 in buf:  # the common single output
+                grads = [buf[0]]
+            else:
+                grads = [buf.get(i) for i in range(max(max(buf) + 1, n_all))]
+            if node._pre_hooks and not is_acc:
                 grads = _run_pre_hooks(node, grads)
             if node._retain_hooks:
                 _run_retain_hooks(node, grads)
             if captures is not None and node in captures:
                 for nr, i in captures[node]:
                     g = grads[nr] if nr < len(grads) else None
-                    if isinstance(node, AccumulateGrad) and g is not None:
+                    if is_acc and g is not None:
                         hooks = node.variable.__dict__.get("_backward_hooks")
                         if hooks:
                             for fn in list(hooks.values()):
@@ -240,7 +246,7 @@ def run_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=Fal
                                 if new is not None:
                                     g = new
                     results[i] = _add(results[i], g)
-            if isinstance(node, AccumulateGrad):
+            if is_acc:
                 if captures is None and grads[0] is not None:
                     _accumulate(node, grads[0], create_graph, owned)
                 continue
@@ -261,12 +267,14 @@ def run_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=Fal
                 node.release()
             metas = getattr(node, "in_meta", None)
             for i, e in enumerate(node.next_functions):
-                if e is None:
-                    continue
                 child, nr = e
+                if child is None:
+                    continue
                 g = outs[i] if i < len(outs) else None
                 if g is not None and metas is not None:
-                    g = _reduce(g, metas[i])
+                    m = metas[i]
+                    if g._shape != m[0] or g.dtype is not m[1] or g.device is not m[2]:
+                        g = _reduce(g, m)
                 if g is not None and (needed is None or child in needed):
                     b = buffers.setdefault(child, {})
                     b[nr] = _add(b.get(nr), g)

@@ -1,7 +1,7 @@
 """The autograd graph: nodes (one per differentiable op call), saved tensors, leaves.
 
 Note [edges]: a node's ``next_functions`` is a tuple of (node, input_nr) pairs, one per
-tensor input of the forward call (None for inputs that do not require grad): the node that
+tensor input of the forward call ((None, 0) for inputs that do not require grad, as torch): the node that
 produced the input and which of that node's outputs it was.  Leaves that require grad are
 represented by an ``AccumulateGrad`` node that holds the leaf; the leaf keeps only a weak
 reference to it (``Tensor._ag``), so a graph is freed as soon as its outputs are.
@@ -34,8 +34,9 @@ class SavedTensor:
                  "requires_grad")
 
     def __init__(self, t, is_output=False, node=None, output_nr=0):
-        self.vc = t._vc
-        self.version = t._vc[0]
+        # hot path (one per saved input of every recorded op): plain slot stores only
+        vc = self.vc = t._vc
+        self.version = vc[0]
         self.requires_grad = t._requires_grad
         self.unpack_hook = None
         self.packed = None
@@ -47,12 +48,12 @@ class SavedTensor:
             self.data = t
             self.node_ref = None
             self.output_nr = 0
-        hooks = saved_hooks.current() if saved_hooks.ACTIVE[0] else None
-        if hooks is not None:
-            pack, unpack = hooks
-            self.packed = pack(t)
-            self.unpack_hook = unpack
-            self.data = None
+        if saved_hooks.ACTIVE[0]:
+            hooks = saved_hooks.current()
+            if hooks is not None:
+                self.packed = saved_hooks.pack(hooks, t)
+                self.unpack_hook = hooks[1]
+                self.data = None
 
     def unpack(self, node_name):
         if self.unpack_hook is not None:
@@ -95,11 +96,8 @@ class Node:
     def __init__(self, next_functions=()):
         self.next_functions = next_functions
         self.seq = next(_seq)
-        self._pre_hooks = None
-        self._hooks = None
-        self._retain_hooks = None
-        self._anomaly = None
-        self._metadata = None
+        self._pre_hooks = self._hooks = self._retain_hooks = None
+        self._anomaly = self._metadata = None
 
     @property
     def metadata(self):
@@ -180,28 +178,49 @@ class AccumulateGrad(Node):
     __slots__ = ("variable", "_post_hooks")
 
     def __init__(self, variable):
-        super().__init__(())
+        # inlined Node.__init__: one is created per leaf use in every new graph
+        self.next_functions = ()
+        self.seq = next(_seq)
+        self._pre_hooks = self._hooks = self._retain_hooks = None
+        self._anomaly = self._metadata = None
         self.variable = variable
         self._post_hooks = None
+
+    def name(self):  # torch reports the C++ class name
+        return "torch::autograd::AccumulateGrad"
 
     def apply(self, grads):  # the engine accumulates (it knows create_graph)
         return ()
 
 
+NO_EDGE = (None, 0)  # torch's next_functions entry for an input that needs no grad
+
+
 def edge_of(t):
-    """The (node, output_nr) edge for tensor ``t`` or None if it needs no grad."""
+    """The (node, output_nr) edge for tensor ``t`` or NO_EDGE if it needs no grad."""
     if not t._requires_grad:
-        return None
+        return NO_EDGE
     fn = t.grad_fn
     if fn is not None:
         return (fn, t._ag)
-    return (grad_accumulator(t), 0)
+    ref = t._ag  # grad_accumulator inlined: this runs for every leaf input of every op
+    if ref is not None:
+        acc = ref()
+        if acc is not None:
+            return (acc, 0)
+    acc = AccumulateGrad(t)
+    t._ag = weakref.ref(acc)
+    return (acc, 0)
 
 
 def grad_accumulator(t):
+    """The leaf's AccumulateGrad: shared while a graph holds it, recreated afterwards (the
+    leaf keeps only a weak reference, Note [edges])."""
     ref = t._ag
-    acc = ref() if ref is not None else None
-    if acc is None:
-        acc = AccumulateGrad(t)
-        t._ag = weakref.ref(acc)
+    if ref is not None:
+        acc = ref()
+        if acc is not None:
+            return acc
+    acc = AccumulateGrad(t)
+    t._ag = weakref.ref(acc)
     return acc

@@ -12,6 +12,18 @@ def current():
     return stack[-1] if stack else None
 
 
+def pack(hooks, t):
+    """Run a pack hook with hooks off: ops inside it save tensors plainly (as torch)."""
+    stack = getattr(_local, "stack", None)
+    _local.stack = []
+    ACTIVE[0] -= 1
+    try:
+        return hooks[0](t)
+    finally:
+        _local.stack = stack
+        ACTIVE[0] += 1
+
+
 class saved_tensors_hooks:
     """Within the block, tensors saved for backward go through pack_hook; unpack_hook
     gives them back when the backward needs them."""
@@ -21,7 +33,10 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
-        if not hasattr(_local, "stack"):
+        msg = getattr(_local, "disabled", None)
+        if msg is not None:
+            raise RuntimeError(msg)
+        if getattr(_local, "stack", None) is None:
             _local.stack = []
         _local.stack.append((self.pack_hook, self.unpack_hook))
         ACTIVE[0] += 1
@@ -47,18 +62,16 @@ class save_on_cpu(saved_tensors_hooks):
 
 
 class disable_saved_tensors_hooks:
+    """Within the block, opening a saved_tensors_hooks context raises ``error_message``."""
+
     def __init__(self, error_message):
         self.msg = error_message
 
     def __enter__(self):
-        def refuse(*a):
-            raise RuntimeError(self.msg)
-        if not hasattr(_local, "stack"):
-            _local.stack = []
-        _local.stack.append((refuse, refuse))
-        ACTIVE[0] += 1
+        self.prev = getattr(_local, "disabled", None)
+        _local.disabled = self.msg
+        return self
 
     def __exit__(self, *exc):
-        _local.stack.pop()
-        ACTIVE[0] -= 1
+        _local.disabled = self.prev
         return False
