@@ -219,7 +219,12 @@ def autograd_layer(op, dt, args, kwargs):
         return out
     formula = op.backward
     node = _make_node(op, args, kwargs, formula)
-    return _attach_outputs(node, out, formula)
+    out = _attach_outputs(node, out, formula)
+    if op.view:  # remember the version this history describes (Note [stale view history])
+        for t in (out,) if isinstance(out, Tensor) else out:
+            if isinstance(t, Tensor) and t.grad_fn is node:
+                t.__dict__["_vver"] = t._vc[0]
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -298,6 +303,7 @@ def _rebase(self, node):
     self.grad_fn = ViewOfBase(cs, base, self)
     self._ag = 0
     self._requires_grad = True
+    self.__dict__["_vver"] = self._vc[0]
 
 
 def install():

@@ -202,6 +202,11 @@ def edge_of(t):
         return NO_EDGE
     fn = t.grad_fn
     if fn is not None:
+        if t._base is not None:
+            v = t.__dict__.get("_vver")
+            if v is not None and v != t._vc[0]:
+                from .view_nodes import refresh_view_history
+                fn = refresh_view_history(t)
         return (fn, t._ag)
     ref = t._ag  # grad_accumulator inlined: this runs for every leaf input of every op
     if ref is not None:

@@ -62,8 +62,8 @@ class ViewOfBase(Node):
 
     __slots__ = ("base_shape", "base_stride", "geom", "in_meta")
 
-    def __init__(self, copy_slices, base, view):
-        super().__init__(((copy_slices, 0),))
+    def __init__(self, copy_slices, base, view, edge=None):
+        super().__init__((edge if edge is not None else (copy_slices, 0),))
         self.base_shape = base._shape
         self.base_stride = base._stride
         self.geom = _geometry(base, view)
@@ -124,3 +124,15 @@ class SavedViewOutput(SavedTensor):
             t._ag = 0
             t._requires_grad = True
         return t
+
+
+def refresh_view_history(view):
+    """Note [stale view history]: after its base (or another view of it) was modified in
+    place, a view's old grad_fn no longer describes its value; like torch, it is rebuilt as
+    a strided view of the base's current history the next time the view is used."""
+    base = view._base
+    node = ViewOfBase(None, base, view, edge=edge_of(base))
+    view.grad_fn = node
+    view._ag = 0
+    view.__dict__["_vver"] = view._vc[0]
+    return node

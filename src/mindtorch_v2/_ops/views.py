@@ -24,8 +24,11 @@ def view_kernel(op):
     meta = op.meta
 
     def kernel(x, *args, **kwargs):
-        shape, stride, offset = meta(x, *args, **kwargs)
-        return x._make_view(shape, stride, offset)
+        m = meta(x, *args, **kwargs)
+        out = x._make_view(m[0], m[1], m[2])
+        if len(m) == 4:  # a view that reinterprets the dtype (view.dtype, view_as_real...)
+            out.dtype = m[3]
+        return out
     return kernel
 
 
@@ -67,7 +70,7 @@ def VIEW_DTYPE(x, dtype):
     old = x.dtype.itemsize
     new = dtype.itemsize
     if old == new:
-        return x._shape, x._stride, x._offset
+        return x._shape, x._stride, x._offset, dtype
     if x.dim() == 0:
         raise RuntimeError("self.dim() cannot be 0 to view " + x.dtype.c10_name + " as " +
                            dtype.c10_name + " (different element sizes)")
@@ -91,16 +94,14 @@ def VIEW_DTYPE(x, dtype):
                                    f"{x.dtype.c10_name} as {dtype.c10_name} (different element "
                                    f"sizes), but got {s}")
         return (x._shape[:-1] + (x._shape[-1] // ratio,),
-                tuple(s // ratio for s in x._stride[:-1]) + (1,), x._offset // ratio)
+                tuple(s // ratio for s in x._stride[:-1]) + (1,), x._offset // ratio, dtype)
     ratio = old // new
     return (x._shape[:-1] + (x._shape[-1] * ratio,),
-            tuple(s * ratio for s in x._stride[:-1]) + (1,), x._offset * ratio)
+            tuple(s * ratio for s in x._stride[:-1]) + (1,), x._offset * ratio, dtype)
 
 
 def _view_dtype(x, dtype):
-    out = dispatch(VIEW_DTYPE, x, dtype)
-    out.dtype = dtype
-    return out
+    return dispatch(VIEW_DTYPE, x, dtype)
 
 
 @view_op("as_strided")
@@ -180,12 +181,16 @@ def UNFOLD(x, dimension, size, step):
 def VIEW_AS_REAL(x):
     if not x.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
-    return x._shape + (2,), tuple(s * 2 for s in x._stride) + (1,), x._offset * 2
+    return (x._shape + (2,), tuple(s * 2 for s in x._stride) + (1,), x._offset * 2,
+            x.dtype.to_real())
 
 
 @view_op("view_as_complex")
 def VIEW_AS_COMPLEX(x):
-    if x.dtype not in (D.float32, D.float64, D.float16):
+    if x.dtype is D.float16:
+        raise RuntimeError("view_as_complex of a Half tensor gives ComplexHalf (complex32), "
+                           "which mindtorch_v2 does not support; convert to float32 first")
+    if x.dtype not in (D.float32, D.float64):
         raise RuntimeError("view_as_complex is only supported for float and double tensors, but "
                            f"got a tensor of scalar type: {x.dtype.c10_name}")
     if not x._shape or x._shape[-1] != 2:
@@ -198,20 +203,20 @@ def VIEW_AS_COMPLEX(x):
                                "dimension")
     if x._offset % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-    return x._shape[:-1], tuple(s // 2 for s in x._stride[:-1]), x._offset // 2
+    return (x._shape[:-1], tuple(s // 2 for s in x._stride[:-1]), x._offset // 2,
+            _TO_COMPLEX[x.dtype])
+
+
+# float16 pairs would be complex32, a dtype mindtorch does not have (refused above)
+_TO_COMPLEX = {D.float32: D.complex64, D.float64: D.complex128}
 
 
 def view_as_real(input):
-    out = dispatch(VIEW_AS_REAL, input)
-    out.dtype = input.dtype.to_real()
-    return out
+    return dispatch(VIEW_AS_REAL, input)
 
 
 def view_as_complex(input):
-    out = dispatch(VIEW_AS_COMPLEX, input)
-    out.dtype = {D.float32: D.complex64, D.float64: D.complex128,
-                 D.float16: D.complex64}[input.dtype]
-    return out
+    return dispatch(VIEW_AS_COMPLEX, input)
 
 
 def real(input):

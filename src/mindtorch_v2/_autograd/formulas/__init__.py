@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 
 FAMILIES = ("elementwise", "reduction", "views", "indexing", "shape", "linalg", "nn_ops",
-            "misc", "nn_spatial", "nn_norm", "fft")
+            "misc", "nn_spatial", "nn_norm", "fft", "extra")
 
 
 def install():

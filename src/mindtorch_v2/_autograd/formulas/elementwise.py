@@ -336,16 +336,20 @@ def _minimum(g, a, b):
     return _split(g, a, b, a > b), _split(g, b, a, b > a)
 
 
+def _isnan(v):
+    return v.isnan() if _t(v) else v != v
+
+
 @defgrad("fmax")
 def _fmax(g, a, b):
-    pick_a = (a >= b) | b.isnan()
-    return E.where(pick_a, g, 0), E.where(pick_a, 0, g)
+    pick_a = (a >= b) | _isnan(b)
+    return E.where(pick_a, g, 0), E.where(pick_a, 0, g) if _t(b) else None
 
 
 @defgrad("fmin")
 def _fmin(g, a, b):
-    pick_a = (a <= b) | b.isnan()
-    return E.where(pick_a, g, 0), E.where(pick_a, 0, g)
+    pick_a = (a <= b) | _isnan(b)
+    return E.where(pick_a, g, 0), E.where(pick_a, 0, g) if _t(b) else None
 
 
 @defgrad("copysign")

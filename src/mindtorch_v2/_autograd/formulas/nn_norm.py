@@ -1,7 +1,27 @@
 """Backward formulas of the nn_norm family (native_layer_norm, nll_loss_nd)."""
 from __future__ import annotations
 
+import math
+
 from ..derivatives import defgrad
+
+
+@defgrad("relu")
+def _relu(g, x, *, result):
+    return (g * (result > 0).to(g.dtype),)
+
+
+@defgrad("gelu")
+def _gelu(g, x, approximate="none"):
+    import mindtorch_v2 as torch
+    if approximate == "tanh":
+        k = math.sqrt(2 / math.pi)
+        t = torch.tanh(k * (x + 0.044715 * x * x * x))
+        d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+    else:
+        cdf = 0.5 * (1 + torch.erf(x * (1 / math.sqrt(2))))
+        d = cdf + x * torch.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+    return (g * d,)
 
 
 @defgrad("native_layer_norm")
