@@ -48,6 +48,35 @@ def _layer_norm(g, x, normalized_shape, weight=None, bias=None, eps=1e-5, *, res
     return dx, None, dw, db
 
 
+@defgrad("native_batch_norm")
+def _batch_norm(g, x, weight, bias, running_mean, running_var, training, momentum, eps, *,
+                result):
+    # training: layer norm's formula over dims (0, 2, ...); eval: an affine map of x
+    gy = g[0]
+    nd = x.dim()
+    dims = [0] + list(range(2, nd))
+    shape = [1, x.shape[1]] + [1] * (nd - 2)
+    w = weight.reshape(shape) if weight is not None else None
+    db = gy.sum(dims) if bias is not None else None
+    if not training:
+        rstd = (running_var + eps).rsqrt().reshape(shape)
+        dx = gy * rstd if w is None else gy * (w * rstd)
+        dw = (gy * (x - running_mean.reshape(shape)) * rstd).sum(dims) \
+            if weight is not None else None
+        return dx, dw, db
+    mean = result[1].reshape(shape)
+    invstd = result[2].reshape(shape)
+    xhat = (x - mean) * invstd
+    gh = gy * w if w is not None else gy
+    dx = invstd * (gh - gh.mean(dims, keepdim=True)
+                   - xhat * (gh * xhat).mean(dims, keepdim=True))
+    n = x.numel() // x.shape[1]
+    dx = dx + (g[1].reshape(shape) - g[2].reshape(shape) * invstd * invstd * invstd
+               * (x - mean)) / n
+    dw = (gy * xhat).sum(dims) if weight is not None else None
+    return dx, dw, db
+
+
 @defgrad("nll_loss_nd")
 def _nll(g, x, target, weight, reduction, ignore_index):
     # d loss / d x[n, c] = -w[t_n] [c == t_n] (/ total weight for 'mean'), 0 if ignored
