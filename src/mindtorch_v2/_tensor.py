@@ -211,9 +211,12 @@ class Tensor:
                                 "numpy. Use Tensor.cpu() to copy the tensor to host memory "
                                 "first.")
             isz = self.dtype.itemsize
-            a = np.ndarray(self._shape, dtype=self.dtype.np, buffer=self._storage._data,
-                           offset=self._offset * isz,
-                           strides=tuple(s * isz for s in self._stride))
+            if 0 in self._shape:  # no element to alias; the offset may lie past the buffer
+                a = np.empty(self._shape, dtype=self.dtype.np)
+            else:
+                a = np.ndarray(self._shape, dtype=self.dtype.np, buffer=self._storage._data,
+                               offset=self._offset * isz,
+                               strides=tuple(s * isz for s in self._stride))
             self._np = a
         return a
 
