@@ -2,6 +2,7 @@
 
 Layers, outermost first (see ARCHITECTURE.md):
 
+0. autocast      -- only inside ``with torch.autocast(...):`` (casts, then continues)
 1. functionalize -- only inside ``with torch.functionalize():``
 2. autograd      -- only when grad mode is on and an input requires grad
 3. device kernel -- ``op.kernels[device.type]``
@@ -26,6 +27,7 @@ class _State(threading.local):
     def __init__(self):
         self.functionalize = False
         self.grad_enabled = True
+        self.autocast = False   # any device's autocast on (amp/autocast_mode.py)
 
 
 STATE = _State()
@@ -79,6 +81,8 @@ def _merge(cur, t):
 def dispatch(op, *args, **kwargs):
     """Run ``op`` on ``args``: through the active layers, then the device kernel."""
     dt, rg = _device_of(op, args)
+    if STATE.autocast:   # Note [autocast layer]: casts inputs, then the layers below run
+        args, kwargs = LAYERS["autocast"](op, dt, args, kwargs)
     if STATE.functionalize:
         return LAYERS["functionalize"](op, dt, args, kwargs)
     if rg and STATE.grad_enabled and "autograd" in LAYERS:
