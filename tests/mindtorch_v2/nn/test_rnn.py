@@ -217,6 +217,7 @@ def test_constructor_errors(build):
                      lib.zeros(3, 5, dtype=lib.float64)),                # 2-D hx, 3-D input
     lambda lib, m: m(lib.zeros(2, 4, dtype=lib.float64),
                      lib.zeros(2, 1, 5, dtype=lib.float64)),             # 3-D hx, 2-D input
+    lambda lib, m: m(lib.zeros(2, 3, 4, dtype=lib.float32)),             # dtype mismatch
 ])
 def test_forward_errors(call):
     m, t = make_pair("GRU", 4, 5, num_layers=2)
@@ -293,3 +294,12 @@ def test_double_backward(cls):
     gm, = M.autograd.grad(m(xm)[0].pow(2).sum(), xm, create_graph=True)
     assert_same(gm, gt)
     assert_same(M.autograd.grad(gm.pow(2).sum(), xm)[0], T.autograd.grad(gt.pow(2).sum(), xt)[0])
+
+
+def test_lstm_hidden_errors():
+    m, t = make_pair("LSTM", 3, 4)
+    for hx in [lambda lib: lib.zeros(1, 1, 4, dtype=lib.float64),
+               lambda lib: (lib.zeros(1, 1, 4, dtype=lib.float64),
+                            lib.zeros(1, 2, 4, dtype=lib.float64))]:
+        raises_like(lambda: m(M.zeros(2, 1, 3, dtype=M.float64), hx(M)),
+                    lambda: t(T.zeros(2, 1, 3, dtype=T.float64), hx(T)))

@@ -333,8 +333,6 @@ def test_encoder_eval_padding(kw, norm, grad):
     t.eval()
     x = seq(kw, 2, 5, 8)
     kpm = T.tensor([[False] * 5, [False] * 3 + [True] * 2])
-    if not kw.get("batch_first"):
-        kpm = kpm  # (N, S) either way
     with T.set_grad_enabled(grad), M.set_grad_enabled(grad):
         ot = t(x, src_key_padding_mask=kpm)
         om = m(to_mt(x), src_key_padding_mask=to_mt(kpm))

@@ -16,7 +16,7 @@ from ..parameter import Parameter
 from .linear import Linear
 from .module import Module
 
-__all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]
+__all__ = ["MultiheadAttention"]
 
 
 class NonDynamicallyQuantizableLinear(Linear):

@@ -107,7 +107,8 @@ def _split(x, sizes, dim):
 
 
 def _cat(ts, dim):
-    # a single piece needs no copy (and no cat node in the graph)
+    # a single piece needs no copy (cat/stack of one tensor also trips the autograd
+    # engine at the time of writing)
     return ts[0] if len(ts) == 1 else torch.cat(ts, dim)
 
 
@@ -357,6 +358,11 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         data, batch_sizes, info, hx = self._prepare(input, hx)
+        w_dtype = self.weight_ih_l0.dtype
+        if data.dtype != w_dtype and data.dtype.is_floating_point:
+            raise ValueError(f"RNN input dtype ({data.dtype}) does not match weight dtype "
+                             f"({w_dtype}). Convert input: input.to({w_dtype}), or convert "
+                             f"model: model.to({data.dtype})")
         sorted_idx, unsorted_idx, batched = info[2], info[3], info[1]
         nb = int(batch_sizes[0]) if info[0] else info[4][1]
         exp_h = (self.num_layers * (2 if self.bidirectional else 1), nb,
@@ -367,9 +373,7 @@ class RNNBase(Module):
             c0 = self._zeros(exp_h[:2] + (self.hidden_size,), data) if lstm else None
         else:
             if lstm:
-                if not isinstance(hx, tuple) or len(hx) != 2:
-                    raise RuntimeError("LSTM expects hx to be a tuple (h_0, c_0)")
-                h0, c0 = hx
+                h0, c0 = hx[0], hx[1]  # (a lone tensor is indexed, as torch does)
             else:
                 h0, c0 = hx, None
             if sorted_idx is not None:  # user state is in original batch order

@@ -1,6 +1,6 @@
 """Transformer, TransformerEncoder/Decoder and their layers (torch's submodule names, so
-state dicts load unchanged).  ``enable_nested_tensor`` is accepted and ignored: there is no
-nested-tensor fast path, the math is the same."""
+state dicts load unchanged).  There is no nested-tensor fast path; the one visible effect of
+torch's (zeros at padded positions of TransformerEncoder in eval mode) is reproduced."""
 from __future__ import annotations
 
 import copy
@@ -8,47 +8,15 @@ import math
 
 import mindtorch_v2 as torch
 from .. import init
-from ..parameter import Parameter
 from .activation_attention import MultiheadAttention
 from .container import ModuleList
+from .dropout import Dropout
 from .linear import Linear
 from .module import Module
+from .normalization import LayerNorm
 
 __all__ = ["Transformer", "TransformerEncoder", "TransformerDecoder",
            "TransformerEncoderLayer", "TransformerDecoderLayer"]
-
-try:  # owned by the normalisation / dropout helpers; minimal stand-ins until they land
-    from .normalization import LayerNorm
-except ImportError:  # pragma: no cover - depends on the checkout
-    class LayerNorm(Module):
-        """Stand-in LayerNorm over the last dim (parameters ``weight``, ``bias``)."""
-
-        def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
-                     device=None, dtype=None):
-            super().__init__()
-            self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-                else tuple(normalized_shape)
-            self.eps = eps
-            kw = {"device": device, "dtype": dtype}
-            self.weight = Parameter(torch.ones(self.normalized_shape, **kw))
-            self.bias = Parameter(torch.zeros(self.normalized_shape, **kw)) if bias else None
-
-        def forward(self, input):
-            return torch.nn.functional.layer_norm(input, self.normalized_shape, self.weight,
-                                                  self.bias, self.eps)
-
-try:
-    from .dropout import Dropout
-except ImportError:  # pragma: no cover - depends on the checkout
-    class Dropout(Module):
-        """Stand-in Dropout."""
-
-        def __init__(self, p=0.5, inplace=False):
-            super().__init__()
-            self.p, self.inplace = p, inplace
-
-        def forward(self, input):
-            return torch.nn.functional.dropout(input, self.p, self.training, self.inplace)
 
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):

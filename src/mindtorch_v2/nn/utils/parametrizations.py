@@ -82,7 +82,8 @@ class _Orthogonal(Module):
         if self.orthogonal_map in (_OrthMaps.matrix_exp, _OrthMaps.cayley):
             x = x.tril()
             if n != k:
-                x = torch.cat([x, torch.zeros(n, n - k, dtype=x.dtype, device=x.device).expand(*x.shape[:-2], -1, -1)], dim=-1)
+                pad = torch.zeros(n, n - k, dtype=x.dtype, device=x.device)
+                x = torch.cat([x, pad.expand(*x.shape[:-2], -1, -1)], dim=-1)
             a = x - x.mH  # skew-symmetric: its exp / Cayley transform is orthogonal
             if self.orthogonal_map == _OrthMaps.matrix_exp:
                 q = torch.matrix_exp(a)

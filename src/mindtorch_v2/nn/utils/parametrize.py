@@ -14,7 +14,6 @@ from contextlib import contextmanager
 
 from ..._tensor import Tensor
 from ..modules.container import ModuleDict, ModuleList
-from ..modules.module import Module
 from ..parameter import Parameter
 
 __all__ = ["cached", "ParametrizationList", "register_parametrization", "is_parametrized",
@@ -302,8 +301,9 @@ def type_before_parametrizations(module):
 
 
 def transfer_parametrizations_and_params(from_module, to_module, tensor_name=None):
-    """Copy the parametrizations (and their original tensors) of ``from_module`` onto
-    ``to_module``: all of them, or only those of ``tensor_name``.  Returns ``to_module``."""
+    """Register ``from_module``'s parametrizations (all, or those of ``tensor_name``) on
+    ``to_module``, sharing the parametrization modules and the original tensors, as torch
+    does.  Returns ``to_module``."""
     if not is_parametrized(from_module):
         return to_module
     names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
@@ -313,19 +313,11 @@ def transfer_parametrizations_and_params(from_module, to_module, tensor_name=Non
             # a placeholder so register_parametrization has something to replace
             setattr(to_module, name, Parameter(getattr(from_module, name)))
         for p in src:
-            if not is_parametrized(to_module, name):
-                register_parametrization(to_module, name, p, unsafe=True)
-            elif p not in list(to_module.parametrizations[name]):
+            if not (is_parametrized(to_module, name)
+                    and any(q is p for q in to_module.parametrizations[name])):
                 register_parametrization(to_module, name, p, unsafe=True)
         dst = to_module.parametrizations[name]
-        with _no_grad():
-            if src.is_tensor:
-                _maybe_set(dst.original, src.original)
-            else:
-                for i in range(src.ntensors):
-                    orig = getattr(src, f"original{i}")
-                    if hasattr(dst, f"original{i}"):
-                        _maybe_set(getattr(dst, f"original{i}"), orig)
-                    else:
-                        _register_parameter_or_buffer(dst, f"original{i}", orig)
+        keys = ["original"] if src.is_tensor else [f"original{i}" for i in range(src.ntensors)]
+        for key in keys:
+            _register_parameter_or_buffer(dst, key, getattr(src, key))
     return to_module
