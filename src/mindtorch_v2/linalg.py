@@ -181,3 +181,10 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
         raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be "
                            f"1D or 2D. Got {A.dim()}D.")
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+from ._ops.extra import linalg_vander as vander  # noqa: E402
+from ._ops.extra import linalg_lu as lu  # noqa: E402
+from ._ops.extra import linalg_lu_factor as lu_factor  # noqa: E402
+from ._ops.extra import linalg_lu_factor_ex as lu_factor_ex  # noqa: E402
+from ._ops.extra import linalg_lu_solve as lu_solve  # noqa: E402
+from ._ops.extra import linalg_solve_triangular as solve_triangular  # noqa: E402
+from ._ops.extra import linalg_householder_product as householder_product  # noqa: E402

@@ -30,3 +30,20 @@ def _igammac(g, a, b, *, needs):
 def _frexp(grads, x, *, result):
     # mantissa = x * 2^-exponent with the exponent piecewise constant
     return (grads[0] / result[1].to(grads[0].dtype).exp2(),)
+
+
+@defgrad("linalg_lu_factor_ex")
+def _lu_factor(grads, A, pivot=True, *, result):
+    # square A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H
+    # (L's unit diagonal and U share the packed LU output: gL/gU are its two triangles)
+    import mindtorch_v2 as T
+    LU, piv = result[0], result[1]
+    if LU.shape[-1] != LU.shape[-2]:
+        raise NotImplementedError("the derivative for 'linalg_lu_factor_ex' is only "
+                                  "implemented for square matrices.")
+    g = grads[0]
+    P, L, U = T.lu_unpack(LU, piv)
+    phi = (L.mH @ g.tril(-1)).tril(-1) + (g.triu() @ U.mH).triu()
+    x = T.linalg.solve_triangular(L.mH, phi, upper=True, unitriangular=True)
+    x = T.linalg.solve_triangular(U.mH, x, upper=False, left=False)
+    return (P @ x,)

@@ -5,7 +5,7 @@ import importlib
 
 # families with CPU kernels; each module has ``register()`` attaching its kernels to ops
 FAMILIES = ("copy", "elementwise", "reduction", "indexing", "shape", "linalg", "fft",
-            "random", "nn_ops", "nn_spatial", "nn_norm")
+            "random", "nn_ops", "nn_spatial", "nn_norm", "extra")
 
 
 def register():
