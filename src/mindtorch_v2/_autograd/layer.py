@@ -92,9 +92,9 @@ class OpNode(Node):
         flat = []
         for pos, kind in self.layout:
             gpos = out[pos] if pos < len(out) else None
-            if kind == 1:
+            if kind == 0:  # a tensor argument
                 flat.append(gpos)
-            else:
+            else:  # a list of ``kind`` tensors
                 flat.extend(gpos if gpos is not None else [None] * kind)
         return flat
 
@@ -103,8 +103,9 @@ class OpNode(Node):
         needs = [False] * len(self.saved)
         i = 0
         for pos, kind in self.layout:
-            needs[pos] = any(e[0] is not None for e in self.next_functions[i:i + kind])
-            i += kind
+            n = kind or 1
+            needs[pos] = any(e[0] is not None for e in self.next_functions[i:i + n])
+            i += n
         return tuple(needs)
 
     def _materialize(self, grads):
@@ -119,7 +120,8 @@ class OpNode(Node):
 
 def _make_node(op, args, kwargs, formula):
     """One pass over the arguments: edges (Note [edges]), input metadata for the engine's
-    grad reduction, the layout of list arguments, and the saved values."""
+    grad reduction, the layout (per tensor position: 0 for a tensor, n for a list of n
+    tensors), and the saved values."""
     node = OpNode.__new__(OpNode)
     Node.__init__(node)
     uses = formula.uses if formula is not None else ()
@@ -131,7 +133,7 @@ def _make_node(op, args, kwargs, formula):
         if isinstance(a, Tensor):
             edges.append(edge_of(a))
             meta.append((a._shape, a.dtype, a.device))
-            layout.append((pos, 1))
+            layout.append((pos, 0))
             saved.append(SavedTensor(a) if pos in uses else None)
         elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
             # index lists may hold None (x[i, :, j] indexes with [i, None, j])

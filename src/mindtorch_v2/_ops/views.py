@@ -25,6 +25,8 @@ def view_kernel(op):
 
     def kernel(x, *args, **kwargs):
         m = meta(x, *args, **kwargs)
+        if type(m) is list:  # several views (split, unbind)
+            return tuple(x._make_view(*v) for v in m)
         out = x._make_view(m[0], m[1], m[2])
         if len(m) == 4:  # a view that reinterprets the dtype (view.dtype, view_as_real...)
             out.dtype = m[3]
@@ -380,12 +382,28 @@ def unflatten(input, dim, sizes):
     return _view(input, input._shape[:d] + sizes + input._shape[d + 1:])
 
 
+# split and unbind are single multi-output view ops (not a loop of narrow/select views), so
+# their backward is one cat/stack instead of one input-sized zero tensor per piece
+@view_op("split_with_sizes")
+def SPLIT_WITH_SIZES(x, sizes, dim):
+    out = []
+    start = 0
+    for s in sizes:
+        out.append(V.narrow(x._shape, x._stride, x._offset, dim, start, s))
+        start += s
+    return out
+
+
+@view_op("unbind")
+def UNBIND(x, dim):
+    return [V.select(x._shape, x._stride, x._offset, dim, i) for i in range(x._shape[dim])]
+
+
 def unbind(input, dim=0):
     n = input.dim()
     if n == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = _wrap_dim(dim, n)
-    return tuple(dispatch(SELECT, input, d, i) for i in range(input._shape[d]))
+    return dispatch(UNBIND, input, _wrap_dim(dim, n))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -403,18 +421,13 @@ def split(tensor, split_size_or_sections, dim=0):
                                f"split_size={step}")
         if size == 0:
             return (dispatch(NARROW, tensor, d, 0, 0),)
-        return tuple(dispatch(NARROW, tensor, d, i, min(step, size - i))
-                     for i in range(0, size, step))
+        return dispatch(SPLIT_WITH_SIZES, tensor,
+                        tuple(min(step, size - i) for i in range(0, size, step)), d)
     sections = [int(s) for s in split_size_or_sections]
     if sum(sections) != size or any(s < 0 for s in sections):
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
                            f"tensor's size at dimension {d}), but got split_sizes={sections}")
-    out = []
-    start = 0
-    for s in sections:
-        out.append(dispatch(NARROW, tensor, d, start, s))
-        start += s
-    return tuple(out)
+    return dispatch(SPLIT_WITH_SIZES, tensor, tuple(sections), d)
 
 
 def chunk(input, chunks, dim=0):

@@ -79,6 +79,19 @@ def _narrow(g, x, dim, start, length, *, meta):
     return _embed(g, meta[0][0], lambda z: dispatch(V.NARROW, z, dim, start, length))
 
 
+@defgrad("split_with_sizes")
+def _split_with_sizes(g, x, sizes, dim):
+    # g: one gradient per piece (zeros where a piece got none): they tile the input
+    from ..._ops.shape import cat
+    return cat(list(g), dim)
+
+
+@defgrad("unbind")
+def _unbind(g, x, dim):
+    from ..._ops.shape import stack
+    return stack(list(g), dim)
+
+
 @defgrad("diagonal")
 def _diagonal(g, x, offset=0, dim1=0, dim2=1, *, meta):
     return _embed(g, meta[0][0], lambda z: dispatch(V.DIAGONAL, z, offset, dim1, dim2))
