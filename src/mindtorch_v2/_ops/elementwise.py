@@ -17,14 +17,16 @@ Note [elementwise kinds]
 from __future__ import annotations
 
 import numpy as np
-import scipy.special as sps
 
+from .._lazy import lazy_module
 from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._tensor import Tensor
 from ._common import broadcast_shapes, elementwise_strides
 from .registry import OPS, Spec, register
 from .tensor_methods import method
+
+sps = lazy_module("scipy.special")
 
 SAME, FLOAT, BOOL, LOGICAL, INT, REAL, NOCOMPLEX, FLOATNC, ANGLE, SQUARE = (
     "same", "float", "bool", "logical", "int", "real", "nocomplex", "floatnc", "angle", "square")

@@ -9,14 +9,16 @@ from __future__ import annotations
 import builtins
 
 import numpy as np
-import scipy.special as sps
 
+from ..._lazy import lazy_module
 from ... import _dtype as D
 from ..._dispatch.dispatcher import check_inplace_result
 from ..._ops import elementwise as E
 from ..._ops._common import broadcast_shapes, elementwise_strides
 from ..._tensor import Tensor
 from ._util import arr, scalar_operand, wrap
+
+sps = lazy_module("scipy.special")
 
 _HALF = (D.float16, D.bfloat16)
 _UPCAST_KINDS = (E.FLOAT, E.FLOATNC)

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg as sla
-import scipy.special as sps
 
+from ..._lazy import lazy_module
 from ... import _dtype as D
 from ..._ops import extra as X
 from .elementwise import binary_kernel, inplace_kernel
 from ._util import arr, wrap
+
+sla = lazy_module("scipy.linalg")
+sps = lazy_module("scipy.special")
 
 
 def _frexp(x):

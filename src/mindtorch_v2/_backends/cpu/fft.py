@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.fft as sf
 
+from ..._lazy import lazy_module
 from ..._ops import fft as F
 from ._util import arr, wrap
+
+sf = lazy_module("scipy.fft")
 
 
 def _resize(a, dims, sizes):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import scipy.linalg as sla
 
+from ..._lazy import lazy_module
 from ... import _dtype as D
 from ..._ops import linalg as L
 from ._util import wrap
+
+sla = lazy_module("scipy.linalg")
 
 _HALF = (D.float16, D.bfloat16)
 _F32 = np.float32

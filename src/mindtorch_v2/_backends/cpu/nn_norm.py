@@ -4,11 +4,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special as _sp
 
+from ..._lazy import lazy_module
 from ... import _dtype as D
 from ..._ops import nn_norm as N
 from ._util import arr, wrap
+
+_sp = lazy_module("scipy.special")
 
 _HALF = (D.float16, D.bfloat16)
 
