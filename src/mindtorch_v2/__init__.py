@@ -60,6 +60,7 @@ from ._ops.random import *  # noqa: E402,F401,F403
 from ._ops.nn_ops import *  # noqa: E402,F401,F403
 from ._ops.nn_spatial import *  # noqa: E402,F401,F403
 from ._ops.nn_norm import *  # noqa: E402,F401,F403
+from ._ops.extra import *  # noqa: E402,F401,F403
 from . import linalg, fft, special, nn, optim  # noqa: E402,F401
 from . import utils  # noqa: E402,F401  (lazy: utils.data loads on first access)
 from . import npu  # noqa: E402,F401  (torch.npu; loads no device runtime at import)
@@ -105,3 +106,36 @@ def numel(input):
 
 def typename(obj):
     return obj.type() if isinstance(obj, Tensor) else type(obj).__name__
+
+
+# --- namespaces beside tensors: runtime switches, legacy types, cuda/cpu/backends, amp ---
+from ._runtime import (  # noqa: E402,F401
+    get_num_threads, set_num_threads, get_num_interop_threads, set_num_interop_threads,
+    set_float32_matmul_precision, get_float32_matmul_precision,
+    use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+    is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+    get_deterministic_debug_mode, set_warn_always, is_warn_always_enabled,
+    set_flush_denormal, set_default_tensor_type, compile, compiler, jit, Storage,
+    FloatStorage, DoubleStorage, HalfStorage, BFloat16Storage, LongStorage, IntStorage,
+    ShortStorage, CharStorage, ByteStorage, BoolStorage, ComplexFloatStorage,
+    ComplexDoubleStorage, FloatTensor, DoubleTensor, HalfTensor, BFloat16Tensor, LongTensor,
+    IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor,
+)
+from . import cuda, cpu, backends, amp  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
+from .amp.autocast_mode import (  # noqa: E402,F401
+    is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
+    is_autocast_cache_enabled, set_autocast_cache_enabled, clear_autocast_cache,
+    autocast_increment_nesting, autocast_decrement_nesting, is_autocast_cpu_enabled,
+    set_autocast_cpu_enabled, get_autocast_cpu_dtype, set_autocast_cpu_dtype,
+    get_autocast_gpu_dtype, set_autocast_gpu_dtype,
+)
+
+
+def __getattr__(name):
+    # torch.testing / torch.distributions load on first use: scripts rarely need them and
+    # import time counts
+    if name in ("testing", "distributions"):
+        import importlib
+        return importlib.import_module("." + name, __name__)
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
