@@ -23,6 +23,7 @@ for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from workloads import WORKLOADS  # noqa: E402
+import workloads as _workloads  # noqa: E402
 
 
 def best_time(fn, repeat=5, min_time=0.2):
@@ -71,6 +72,15 @@ def main(argv=None):
             times.append(best_time(fn))
         cells = [f"{scale(t):>12.2f} {unit:<3}" for t in times]
         ratio = f"{times[0] / times[1]:>7.2f}x" if len(times) == 2 else ""
+        print(f"{name:<34}{cells[0]:>16}{cells[1] if len(cells) > 1 else '':>16}{ratio:>8}"
+              f"  {target}")
+    # memory rows: one measurement per library, each in its own interpreter
+    for name, unit, measure, target in getattr(_workloads, "MEMORY_WORKLOADS", []):
+        if args.k not in name:
+            continue
+        vals = [measure(n) for n, _ in libs]
+        ratio = f"{vals[0] / vals[1]:>7.2f}x" if len(vals) == 2 and vals[1] > 0 else ""
+        cells = [f"{v:>12.1f} {unit:<3}" for v in vals]
         print(f"{name:<34}{cells[0]:>16}{cells[1] if len(cells) > 1 else '':>16}{ratio:>8}"
               f"  {target}")
     if not args.no_import and "import" in "import" + args.k:
