@@ -82,6 +82,8 @@ _install_autograd()
 from . import autograd  # noqa: E402,F401
 from ._autograd.anomaly import is_anomaly_enabled, is_anomaly_check_nan_enabled  # noqa: E402,F401,E501
 from ._functionalize import functionalize  # noqa: E402,F401
+from . import func  # noqa: E402,F401  (small: no heavy imports)
+vmap = func.vmap
 
 
 def is_tensor(obj):
