@@ -100,8 +100,43 @@ def _metadata_only(base, value, geom):
     return None
 
 
+def _slices(base, geom):
+    """(begin, end, step) per dim of ``base`` when the region ``geom`` is
+    ``base[b0:e0:s0, b1:e1:s1, ...]``, else None."""
+    shape, stride = base._shape, base._stride
+    if geom.dtype is not base.dtype or len(geom.shape) != len(shape) or not shape:
+        return None
+    begin, off = [0] * len(shape), geom.offset
+    for i in sorted(range(len(shape)), key=lambda i: -stride[i]):   # peel the largest first
+        if stride[i] > 0 and shape[i] > 1:
+            begin[i], off = divmod(off, stride[i])
+    if off:
+        return None
+    out = []
+    for b, n, size, bs, vs in zip(begin, geom.shape, shape, stride, geom.stride):
+        step = 1 if n <= 1 else (vs // bs if bs and vs % bs == 0 and vs > 0 else 0)
+        if step < 1 or b + (n - 1) * step >= size:
+            return None
+        out.append((b, b + (n - 1) * step + 1, step))
+    return out
+
+
+def _npu_slice_assign(base, value, geom):
+    """NPU write-back: aclnnStridedSliceAssignV2 when the view is a per-dim slice of its
+    base (value broadcast and cast by the kernel), else the strided copy kernel."""
+    sl = _slices(base, geom)
+    if sl is None or not isinstance(value, Tensor) or value.device != base.device:
+        return _strided_copy(base, value, geom)
+    if any(n == 0 for n in geom.shape):
+        return None
+    from ._backends.npu.aclnn import IntArray, run
+    begin, end, step = zip(*sl)
+    run("aclnnStridedSliceAssignV2", base, value, IntArray(begin), IntArray(end),
+        IntArray(step), IntArray(range(len(sl))))
+
+
 # device type -> fn(base, value, geometry); devices without an entry use _strided_copy
-WRITEBACK = {"cpu": _strided_copy, "meta": _metadata_only}
+WRITEBACK = {"cpu": _strided_copy, "meta": _metadata_only, "npu": _npu_slice_assign}
 
 
 def register_writeback(device_type, fn):

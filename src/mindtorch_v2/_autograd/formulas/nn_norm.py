@@ -93,7 +93,7 @@ def _nll(g, x, target, weight, reduction, ignore_index):
         coef = coef / torch.where(total == 0, torch.ones((), dtype=total.dtype), total)
     gg = g.reshape(coef.shape) if reduction == 0 else g
     coef = (coef * gg).unsqueeze(1)
-    classes = torch.arange(c, dtype=safe.dtype).reshape((1, c) + (1,) * (safe.dim() - 1))
+    classes = torch.arange(c, dtype=safe.dtype, device=x.device).reshape((1, c) + (1,) * (safe.dim() - 1))
     hot = (safe.unsqueeze(1) == classes).to(x.dtype)
     dx = hot * coef
     return (dx.reshape(x.shape) if x.dim() == 1 else dx), None, None

@@ -56,6 +56,14 @@ class IntArray:
         self.values = tuple(int(v) for v in values)
 
 
+class TensorList:
+    """An aclTensorList argument (its aclTensors belong to the list)."""
+    __slots__ = ("tensors",)
+
+    def __init__(self, tensors):
+        self.tensors = list(tensors)
+
+
 class DType:
     """An aclDataType (enum) argument."""
     __slots__ = ("dtype",)
@@ -72,7 +80,7 @@ class _Descriptors:
         self.owned = []         # (destroy function name, handle)
         self.keep = []          # ctypes buffers that must outlive the call
 
-    def tensor(self, t):
+    def tensor(self, t, own=True):
         shape, stride = t._shape, t._stride
         nd = len(shape)
         dims = (ctypes.c_int64 * max(nd, 1))(*shape)
@@ -83,7 +91,17 @@ class _Descriptors:
         h = self.L.nnopbase.aclCreateTensor(dims, nd, acl_dtype(t.dtype), strides, t._offset,
                                             acl.ACL_FORMAT_ND, storage_dims, 1,
                                             _V(st.data_ptr() or None))
+        if not own:
+            return h or acl.check(acl.ACLNN_ERR_INNER_NULLPTR, "aclCreateTensor", self.L)
         return self._own("aclDestroyTensor", h, "aclCreateTensor")
+
+    def tensor_list(self, lst):
+        # aclDestroyTensorList destroys the member tensors too, so they are not owned here
+        items = [self.tensor(t, own=False) for t in lst.tensors]
+        arr = (_V * max(len(items), 1))(*items)
+        self.keep.append(arr)
+        h = self.L.nnopbase.aclCreateTensorList(arr, len(items))
+        return self._own("aclDestroyTensorList", h, "aclCreateTensorList")
 
     def scalar(self, s):
         dt = s.dtype
@@ -124,6 +142,8 @@ class _Descriptors:
             return _V(self.scalar(a))
         if isinstance(a, IntArray):
             return _V(self.int_array(a))
+        if isinstance(a, TensorList):
+            return _V(self.tensor_list(a))
         if isinstance(a, DType):
             return acl_dtype(a.dtype)
         return a

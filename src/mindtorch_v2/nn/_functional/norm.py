@@ -185,8 +185,8 @@ def _dropout(input, p, training, inplace, mask_shape, alpha):
     _check_p(p)
     if not training or p == 0:
         return input
-    keep = torch.empty(mask_shape, dtype=input.dtype).bernoulli_(1 - p) if p < 1 else \
-        torch.zeros(mask_shape, dtype=input.dtype)
+    keep = torch.empty(mask_shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p) \
+        if p < 1 else torch.zeros(mask_shape, dtype=input.dtype, device=input.device)
     if alpha:
         a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5 if p < 1 else 0.0
         out = input * (keep * a) + ((keep - 1) * (_ALPHA * a) + _ALPHA * a * p)

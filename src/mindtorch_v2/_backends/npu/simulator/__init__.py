@@ -533,7 +533,7 @@ class Simulator:
     # ----------------------------------------------------------------------- ACLNN two phases
 
     def _resolve(self, c_type, value):
-        if "aclTensorList" in c_type or "aclScalarList" in c_type or not any(
+        if "aclScalarList" in c_type or not any(
                 k in c_type for k in ("aclTensor", "aclScalar", "aclIntArray")):
             return value
         if not value:

@@ -333,3 +333,13 @@ PLANNERS = {
     "aclnnInplaceCopy": plan_inplace_copy, "aclnnInplaceFillScalar": plan_fill_scalar,
     "aclnnInplaceZero": plan_zero, "aclnnStridedSliceAssignV2": plan_strided_slice_assign,
 }
+
+
+def _more():
+    # The other kernel families live in their own modules (they import this one's helpers).
+    from . import math_kernels, nn_kernels
+    PLANNERS.update(math_kernels.PLANNERS)
+    PLANNERS.update(nn_kernels.PLANNERS)
+
+
+_more()
