@@ -280,6 +280,27 @@ ACLNN_OPS = {
     "aclnnTriu": f"{_CT}, int64_t, {_T}",
     "aclnnTrunc": f"{_CT}, {_T}",
     "aclnnVarCorrection": f"{_CT}, {_A}, int64_t, bool, {_T}",
+    # sorting, selection, data-dependent shapes, shape copies, padding (simulator/select_kernels)
+    "aclnnSort": f"{_CT}, bool, int64_t, bool, {_T}, {_T}",
+    "aclnnTopk": f"{_CT}, int64_t, int64_t, bool, bool, {_T}, {_T}",
+    "aclnnCummax": f"{_CT}, int64_t, {_T}, {_T}",
+    "aclnnCummin": f"{_CT}, int64_t, {_T}, {_T}",
+    "aclnnNonzero": f"{_CT}, {_T}",
+    "aclnnMaskedSelect": f"{_CT}, {_CT}, {_T}",
+    "aclnnIndex": f"{_CT}, {_L}, {_T}",
+    "aclnnVarMean": f"{_CT}, {_A}, int64_t, bool, {_T}, {_T}",
+    "aclnnStdMeanCorrection": f"{_CT}, {_A}, int64_t, bool, {_T}, {_T}",
+    "aclnnRepeat": f"{_CT}, {_A}, {_T}",
+    "aclnnRoll": f"{_CT}, {_A}, {_A}, {_T}",
+    "aclnnRepeatInterleaveInt": f"{_CT}, int64_t, int64_t, {_T}",
+    "aclnnRepeatInterleaveIntWithDim": f"{_CT}, int64_t, int64_t, int64_t, {_T}",
+    "aclnnRepeatInterleave": f"{_CT}, {_CT}, int64_t, {_T}",
+    "aclnnRepeatInterleaveWithDim": f"{_CT}, {_CT}, int64_t, int64_t, {_T}",
+    "aclnnSearchSorted": f"{_CT}, {_CT}, bool, bool, {_CT}, {_T}",
+    "aclnnSearchSorteds": f"{_CT}, {_S}, const bool, const bool, {_CT}, {_T}",
+    "aclnnConstantPadNd": f"{_CT}, {_A}, {_S}, {_T}",
+    "aclnnKthvalue": f"{_CT}, int64_t, int64_t, bool, {_T}, {_T}",
+    "aclnnIndexAdd": f"{_CT}, const int64_t, {_CT}, {_CT}, {_S}, {_T}",
 }
 _LAUNCH = "void*, uint64_t, aclOpExecutor*, aclrtStream"
 _OPAPI = {}

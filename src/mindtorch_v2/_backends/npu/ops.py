@@ -16,6 +16,7 @@ from ..._dispatch.dispatcher import check_inplace_result
 from ..._ops.registry import OPS, Spec
 from ..._tensor import Tensor
 from ..._ops.elementwise import promote_args, promote_with_scalar
+from ..._ops._common import broadcast_shapes
 from .aclnn import DType, IntArray, Scalar, TensorList, run
 
 
@@ -290,8 +291,13 @@ def prod(kernel, op, x, dims, keepdim=False, dtype=None):
         run(kernel, src, DType(spec.dtype), out)
     elif len(dims) == 1:
         run("aclnnProdDim", src, dims[0], bool(keepdim), DType(spec.dtype), out)
-    else:
-        _not_impl(op, "several dims")
+    else:       # ACLNN reduces one dim at a time: the highest first keeps the others' numbers
+        for d in sorted((d % nd for d in dims), reverse=True):
+            shape = src._shape[:d] + ((1,) if keepdim else ()) + src._shape[d + 1:]
+            step = Tensor._empty(shape, spec.dtype, x.device)
+            run("aclnnProdDim", src, d, bool(keepdim), DType(spec.dtype), step)
+            src = step
+        run("aclnnInplaceCopy", out, src)
     return out
 
 
@@ -404,9 +410,8 @@ def scatter(kernel, op, x, dim, index, src, reduce=None):
 
 
 def _index_put_into(target, indices, values, accumulate):
-    if any(i is None for i in indices):
-        _not_impl(OPS["index_put"], "None (full-slice) entries in indices")
-    if target.numel() and indices and indices[0].numel():
+    indices = _index_tensors(target, indices) if target.numel() else []
+    if indices and all(i.numel() for i in indices):
         vals = as_npu(values, target.dtype, target.device)
         run("aclnnIndexPutImpl", target, TensorList(indices), vals, bool(accumulate), False)
 
@@ -474,6 +479,205 @@ def tri(kernel, op, x, diagonal=0):
     return out
 
 
+# --------------------------------------------------------------------------- sorting, selection
+
+
+def sort(kernel, op, x, dim=-1, descending=False, stable=False):
+    vspec, ispec = op.meta(x, dim, descending, stable)
+    values, indices = empty(vspec, x.device), empty(ispec, x.device)
+    if x.numel():
+        run(kernel, x, bool(stable), int(dim), bool(descending), values, indices)
+    return values, indices
+
+
+def topk(kernel, op, x, k, dim=-1, largest=True, sorted=True):  # noqa: A002 -- torch's name
+    vspec, ispec = op.meta(x, k, dim, largest, sorted)
+    values, indices = empty(vspec, x.device), empty(ispec, x.device)
+    if values.numel():
+        run(kernel, x, int(k), int(dim), bool(largest), bool(sorted), values, indices)
+    return values, indices
+
+
+def kthvalue(kernel, op, x, k, dim=-1, keepdim=False):
+    vspec, ispec = op.meta(x, k, dim, keepdim)
+    values, indices = empty(vspec, x.device), empty(ispec, x.device)
+    run(kernel, x, int(k), int(dim), bool(keepdim), values, indices)
+    return values, indices
+
+
+def cum_extreme(kernel, op, x, dim):
+    vspec, ispec = op.meta(x, dim)
+    values, indices = empty(vspec, x.device), empty(ispec, x.device)
+    if x.numel():
+        run(kernel, x, int(dim), values, indices)
+    return values, indices
+
+
+def searchsorted(kernel, op, seq, x, out_int32=False, right=False, sorter=None):
+    spec = op.meta(seq, x, out_int32, right, sorter)
+    out = empty(spec, seq.device)
+    if _is_scalar(x):
+        dt = promote_with_scalar(seq.dtype, _value(x))
+        run("aclnnSearchSorteds", as_npu(seq, dt, seq.device), Scalar(_value(x), dt),
+            bool(out_int32), bool(right), sorter, out)
+    elif out.numel():
+        dt = promote_args(seq, x)
+        run(kernel, as_npu(seq, dt, seq.device), as_npu(x, dt, seq.device), bool(out_int32),
+            bool(right), sorter, out)
+    return out
+
+
+# --------------------------------------------------------------------------- data-dependent sizes
+# nonzero / masked_select: the device counts the selected elements first (a reduction read
+# back to the host: the one synchronisation these ops need), then the output is allocated
+# at its exact size and the ACLNN kernel fills it.
+
+
+def _count_true(t):
+    """Number of non-zero elements of NPU tensor ``t`` (synchronises)."""
+    flags = t
+    if t.dtype is not D.bool:
+        flags = Tensor._empty(t._shape, D.bool, t.device)
+        run("aclnnNeScalar", t, Scalar(0, t.dtype), flags)
+    cnt = Tensor._empty((), D.int64, t.device)
+    run("aclnnReduceSum", flags, IntArray(()), False, DType(D.int64), cnt)
+    return int(cnt.item())
+
+
+def nonzero(kernel, op, x):
+    n = _count_true(x) if x.numel() else 0
+    out = Tensor._empty((n, len(x._shape)), D.int64, x.device)
+    if n:
+        run(kernel, x, out)
+    return out
+
+
+def masked_select(kernel, op, x, mask):
+    try:
+        op.meta(x, mask)             # validates; the size itself is data-dependent
+    except NotImplementedError:
+        pass
+    shape = tuple(broadcast_shapes(x._shape, mask._shape))
+    n = _count_true(mask.expand(shape)) if mask.numel() else 0
+    out = Tensor._empty((n,), x.dtype, x.device)
+    if n:
+        run(kernel, x, mask, out)
+    return out
+
+
+def _index_tensors(x, indices):
+    """Index tensors (bool masks expanded through nonzero, None entries made aranges) laid
+    out so their broadcast shape is torch's result shape: aclnnIndex / IndexPutImpl then
+    index the leading dims like NumPy."""
+    from ..._ops.creation import arange
+    dev = x.device
+    flat = []
+    for t in indices:
+        if t is not None and t.dtype in (D.bool, D.uint8):
+            nz = nonzero("aclnnNonzero", OPS["nonzero"], as_npu(t, D.bool, dev))
+            flat.extend(nz.select(1, j) for j in range(len(t._shape)))
+        else:
+            flat.append(t if t is None or t.device is dev else t.to(dev))
+    while flat and flat[-1] is None:             # trailing full slices: plain leading-dim
+        flat.pop()                               # indexing covers them
+    if None not in flat:
+        return flat
+    pos = [d for d, t in enumerate(flat) if t is not None]
+    bshape = broadcast_shapes(*(flat[d]._shape for d in pos))
+    adjacent = pos == list(range(pos[0], pos[-1] + 1))
+    # result dim order: (leading slices, B) when the advanced indices are adjacent, else
+    # (B, every slice); B is the broadcast index shape
+    slices = [d for d, t in enumerate(flat) if t is None]
+    order = [("s", d) for d in slices if d < pos[0]] + [("b", None)] if adjacent else \
+        [("b", None)] + [("s", d) for d in slices]
+    nb = len(bshape)
+    sizes = [nb if kind == "b" else 1 for kind, _ in order]
+    out = []
+    for d, t in enumerate(flat):
+        at = order.index(("b", None) if t is not None else ("s", d))
+        before, after = sum(sizes[:at]), sum(sizes[at + 1:])
+        if t is None:
+            t = arange(x._shape[d], dtype=D.int64, device=dev)
+            out.append(t.reshape((1,) * before + (x._shape[d],) + (1,) * after))
+        else:
+            pad = (1,) * (nb - len(t._shape))
+            out.append(t.reshape((1,) * before + pad + t._shape + (1,) * after))
+    return out
+
+
+def index(kernel, op, x, indices):
+    out = empty(op.meta(x, indices), x.device)
+    if out.numel():
+        run(kernel, x, TensorList(_index_tensors(x, indices)), out)
+    return out
+
+
+def index_add(kernel, op, x, dim, index, source, alpha=1):
+    spec = op.meta(x, dim, index, source, alpha=alpha)
+    out = empty(spec, x.device)
+    if out.numel():
+        run(kernel, x, int(dim), index, as_npu(source, x.dtype, x.device), Scalar(alpha, x.dtype),
+            out)
+    return out
+
+
+# --------------------------------------------------------------------------- statistics, shape
+
+
+def var_mean(kernel, op, x, dims, correction=1, keepdim=False):
+    specs = op.meta(x, dims, correction, keepdim)
+    first, mean = (empty(s, x.device) for s in specs)
+    if correction != int(correction):
+        _not_impl(op, f"a fractional correction {correction}")
+    src = x if x.dtype is specs[0].dtype else cast(x, specs[0].dtype)
+    run(kernel, src, IntArray(_dims(dims)), int(correction), bool(keepdim), first, mean)
+    return first, mean
+
+
+def repeat(kernel, op, x, repeats):
+    out = empty(op.meta(x, repeats), x.device)
+    if out.numel():
+        run(kernel, x, IntArray(repeats), out)
+    return out
+
+
+def roll(kernel, op, x, shifts, dims=()):
+    out = empty(op.meta(x, shifts, dims), x.device)
+    if out.numel():
+        run(kernel, x, IntArray(shifts), IntArray(dims), out)
+    return out
+
+
+def repeat_interleave(kernel, op, x, repeats, dim=None, output_size=None):
+    dev = repeats.device if isinstance(repeats, Tensor) and x.device.type == "cpu" else x.device
+    if x.device is not dev:                 # torch.repeat_interleave(repeats): host arange
+        x = x.to(dev)
+    tensor_reps = isinstance(repeats, Tensor)
+    if tensor_reps and output_size is None:     # the size is data-dependent: count first
+        total = Tensor._empty((), D.int64, dev)
+        run("aclnnReduceSum", repeats, IntArray(()), False, DType(D.int64), total)
+        n = x.numel() if dim is None else (x._shape[dim] if x._shape else 1)
+        output_size = int(total.item()) * (n if repeats.numel() == 1 else 1)
+    out = empty(op.meta(x, repeats, dim, output_size), dev)
+    if not out.numel():
+        return out
+    reps = repeats if tensor_reps else int(repeats)
+    name = "aclnnRepeatInterleave" + ("" if tensor_reps else "Int")
+    if dim is None:
+        run(name, x, reps, int(out.numel()), out)
+    else:
+        run(name + "WithDim", x, reps, int(dim), int(out._shape[dim] if out._shape else 1), out)
+    return out
+
+
+def constant_pad(kernel, op, x, pad, value=0):
+    out = empty(op.meta(x, pad, value), x.device)
+    if out.numel():
+        run(kernel, x, IntArray(pad), Scalar(_value(value), x.dtype), out)
+    return out
+
+
+
 # --------------------------------------------------------------------------- nn
 
 
@@ -511,7 +715,12 @@ def convolution(kernel, op, x, w, bias, stride, padding, dilation, transposed, o
 
 def max_pool(kernel, op, x, kernel_size, stride, padding, dilation, ceil_mode):
     specs = op.meta(x, kernel_size, stride, padding, dilation, ceil_mode)
-    if len(x._shape) not in (3, 4):
+    if len(kernel_size) == 1 and len(x._shape) == 3:     # 1-D pooling: (N, C, 1, L) in 2-D
+        vals, idx = max_pool(kernel, op, x.unsqueeze(2), (1, *kernel_size),
+                             (1, *(stride or kernel_size)), (0, *padding), (1, *dilation),
+                             ceil_mode)
+        return vals.squeeze(2), idx.squeeze(2)
+    if len(x._shape) not in (3, 4) or len(kernel_size) != 2:
         _not_impl(op, f"a {len(x._shape)}-D input (ACLNN pools 2-D: CHW / NCHW)")
     out, indices = (empty(s, x.device) for s in specs)
     if out.numel():
@@ -645,6 +854,17 @@ TABLE = (
     ("masked_fill_", "aclnnInplaceMaskedFillScalar", masked_fill_),
     ("cat", "aclnnCat", cat), ("stack", "aclnnStack", cat), ("flip", "aclnnFlip", flip),
     ("tril", "aclnnTril", tri), ("triu", "aclnnTriu", tri),
+    ("sort", "aclnnSort", sort), ("topk", "aclnnTopk", topk),
+    ("kthvalue", "aclnnKthvalue", kthvalue),
+    ("cummax", "aclnnCummax", cum_extreme), ("cummin", "aclnnCummin", cum_extreme),
+    ("searchsorted", "aclnnSearchSorted", searchsorted),
+    ("nonzero", "aclnnNonzero", nonzero), ("argwhere", "aclnnNonzero", nonzero),
+    ("masked_select", "aclnnMaskedSelect", masked_select), ("index", "aclnnIndex", index),
+    ("index_add", "aclnnIndexAdd", index_add),
+    ("var_mean", "aclnnVarMean", var_mean), ("std_mean", "aclnnStdMeanCorrection", var_mean),
+    ("repeat", "aclnnRepeat", repeat), ("roll", "aclnnRoll", roll),
+    ("repeat_interleave", "aclnnRepeatInterleave", repeat_interleave),
+    ("constant_pad_nd", "aclnnConstantPadNd", constant_pad),
     ("native_layer_norm", "aclnnLayerNorm", layer_norm),
     ("native_batch_norm", "aclnnBatchNorm", batch_norm),
     ("convolution", "aclnnConvolution", convolution),

@@ -37,7 +37,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     scores = torch.matmul(query, key.transpose(-2, -1)) * sc
     allowed = None
     if is_causal:
-        allowed = torch.ones((L, S), dtype=torch.bool).tril()
+        allowed = torch.ones((L, S), dtype=torch.bool, device=query.device).tril()
     elif attn_mask is not None:
         if attn_mask.dtype is torch.bool:
             allowed = attn_mask

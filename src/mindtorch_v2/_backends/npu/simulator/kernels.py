@@ -337,9 +337,10 @@ PLANNERS = {
 
 def _more():
     # The other kernel families live in their own modules (they import this one's helpers).
-    from . import math_kernels, nn_kernels
+    from . import math_kernels, nn_kernels, select_kernels
     PLANNERS.update(math_kernels.PLANNERS)
     PLANNERS.update(nn_kernels.PLANNERS)
+    PLANNERS.update(select_kernels.PLANNERS)
 
 
 _more()
