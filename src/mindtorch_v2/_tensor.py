@@ -102,8 +102,15 @@ class Tensor:
         t = object.__new__(cls)
         t._np = arr
         t._storage = None
-        t._shape = arr.shape
-        t._stride = _np_strides(arr, arr.itemsize) if arr.ndim else ()
+        t._shape = shape = arr.shape
+        if not shape:
+            t._stride = ()
+        elif arr.flags.c_contiguous:  # the usual fresh result: cached row-major strides
+            st = _CONTIG.get(shape)
+            t._stride = st if st is not None else contiguous_strides(shape)
+        else:
+            isz = arr.itemsize
+            t._stride = tuple(s // isz for s in arr.strides)
         t._offset = 0
         t.dtype = dtype
         t.device = CPU
@@ -462,6 +469,10 @@ class Tensor:
         if not self._shape:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __reversed__(self):
+        # torch: reversed(t) is t flipped along dim 0 (a 0-d tensor comes back as is)
+        return self if not self._shape else self.flip(0)
 
     def __hash__(self):
         return id(self)

@@ -31,12 +31,16 @@ NONDIFF = "nondiff"
 
 
 class Formula:
-    __slots__ = ("fn", "uses", "wants_result", "wants_meta", "wants_needs", "name", "multi")
+    __slots__ = ("fn", "uses", "wants_result", "wants_meta", "wants_needs", "name", "multi",
+                 "result_outputs")
 
-    def __init__(self, fn, name, multi=False):
+    def __init__(self, fn, name, multi=False, result_outputs=None):
         self.fn = fn
         self.name = name
         self.multi = multi
+        # multi-output ops: the outputs ``result`` holds (None: all).  Not saving an unread
+        # output lets it be modified in place (batch_norm -> ReLU(inplace=True)) as in torch.
+        self.result_outputs = None if result_outputs is None else frozenset(result_outputs)
         code = fn.__code__
         nparams = code.co_argcount + code.co_kwonlyargcount
         params = code.co_varnames[:nparams]
@@ -68,15 +72,16 @@ def _loaded_names(fn):
     return names
 
 
-def defgrad(name, fn=None, *, multi=False):
-    """Attach a backward formula to op ``name`` (decorator or call)."""
+def defgrad(name, fn=None, *, multi=False, result_outputs=None):
+    """Attach a backward formula to op ``name`` (decorator or call); ``result_outputs``: the
+    indices of a multi-output op's outputs its ``result`` needs (others are passed as None)."""
     def attach(f):
         op = OPS[name]
         if f == NONDIFF:
             op.nondiff = True
             op.backward = None
         else:
-            op.backward = Formula(f, name, multi)
+            op.backward = Formula(f, name, multi, result_outputs)
         return f
     if fn is not None:
         return attach(fn)

@@ -17,16 +17,24 @@ from .._dispatch import dispatcher
 from .._dispatch.dispatcher import STATE, redispatch
 from .._tensor import Tensor
 from . import anomaly
-from .node import NO_EDGE, Node, SavedTensor, edge_of
+from .node import NO_EDGE, Node, SavedTensor, _seq, edge_of
 
 __all__ = ["OpNode", "install"]
 
 _FLOATING = (2, 3)  # dtype categories that carry gradients (float, complex)
+_new_node = object.__new__
+
+
+_NAMES = {}
 
 
 def _node_name(opname):
-    base = opname.split(".")[0]
-    return "".join(p[:1].upper() + p[1:] for p in base.strip("_").split("_")) + "Backward0"
+    name = _NAMES.get(opname)
+    if name is None:  # computed once per op: apply() asks for it on every call
+        base = opname.split(".")[0]
+        name = _NAMES[opname] = "".join(p[:1].upper() + p[1:] for p in
+                                        base.strip("_").split("_")) + "Backward0"
+    return name
 
 
 class OpNode(Node):
@@ -122,16 +130,20 @@ def _make_node(op, args, kwargs, formula):
     """One pass over the arguments: edges (Note [edges]), input metadata for the engine's
     grad reduction, the layout (per tensor position: 0 for a tensor, n for a list of n
     tensors), and the saved values."""
-    node = OpNode.__new__(OpNode)
-    Node.__init__(node)
+    node = _new_node(OpNode)
+    # inlined Node.__init__ (one node per recorded op)
+    node.seq = next(_seq)
+    node._pre_hooks = node._hooks = node._retain_hooks = None
+    node._anomaly = node._metadata = None
     uses = formula.uses if formula is not None else ()
     edges = []
     meta = []
     layout = []
     saved = []
-    for pos, a in enumerate(args):
+    pos = 0
+    for a in args:
         if isinstance(a, Tensor):
-            edges.append(edge_of(a))
+            edges.append(edge_of(a) if a._requires_grad else NO_EDGE)
             meta.append((a._shape, a.dtype, a.device))
             layout.append((pos, 0))
             saved.append(SavedTensor(a) if pos in uses else None)
@@ -145,6 +157,7 @@ def _make_node(op, args, kwargs, formula):
                          if pos in uses else None)
         else:
             saved.append(a)
+        pos += 1
     node.next_functions = tuple(edges)
     node.op = op
     node.formula = formula
@@ -193,7 +206,8 @@ def _attach_outputs(node, out, formula):
             t._requires_grad = True
             metas.append((t._shape, t.dtype, t.device))
             saved.append(SavedTensor(t, True, node, i) if formula is not None and
-                         formula.wants_result else None)
+                         formula.wants_result and (formula.result_outputs is None or
+                                                   i in formula.result_outputs) else None)
         else:
             metas.append(None)
             saved.append(t)
@@ -212,14 +226,29 @@ def _any_floating(out):
 def autograd_layer(op, dt, args, kwargs):
     if op.inplace:
         return _inplace(op, dt, args, kwargs)
-    STATE.grad_enabled = False
+    state = STATE
+    state.grad_enabled = False
     try:
         out = redispatch(op, dt, args, kwargs)
     finally:
-        STATE.grad_enabled = True
-    if op.nondiff or not _any_floating(out):
+        state.grad_enabled = True
+    if op.nondiff:
         return out
     formula = op.backward
+    if type(out) is Tensor:  # the common single output, inlined
+        if out.dtype.category not in _FLOATING:
+            return out
+        node = _make_node(op, args, kwargs, formula)
+        out.grad_fn = node
+        out._ag = 0
+        out._requires_grad = True
+        if formula is not None and formula.wants_result:
+            node.result = SavedTensor(out, True, node, 0)
+        if op.view:  # Note [stale view history]
+            out.__dict__["_vver"] = out._vc[0]
+        return out
+    if not _any_floating(out):
+        return out
     node = _make_node(op, args, kwargs, formula)
     out = _attach_outputs(node, out, formula)
     if op.view:  # remember the version this history describes (Note [stale view history])

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import builtins
+import math
+
+import numpy as np
 
 from .. import _dtype as D
 from .._device import as_device, device as _device_cls
 from .._dispatch.dispatcher import STATE, dispatch
 from .._tensor import Tensor, _is_contiguous, _non_overlapping_and_dense
-from ._common import broadcast_shapes, contiguous_strides
+from ._common import broadcast_shapes, channels_last_strides, contiguous_strides
 from .registry import Spec, register
 from .tensor_methods import method
 
@@ -44,13 +47,11 @@ def layout_strides(x_shape, x_stride, memory_format):
     if memory_format is channels_last:
         if len(x_shape) != 4:
             raise RuntimeError("required rank 4 tensor to use channels_last format")
-        n, c, h, w = x_shape
-        return (h * w * c, 1, w * c, c)
+        return channels_last_strides(tuple(x_shape))
     if memory_format is channels_last_3d:
         if len(x_shape) != 5:
             raise RuntimeError("required rank 5 tensor to use channels_last_3d format")
-        n, c, d, h, w = x_shape
-        return (d * h * w * c, 1, h * w * c, w * c, c)
+        return channels_last_strides(tuple(x_shape))
     raise TypeError(f"unknown memory format {memory_format}")
 
 
@@ -274,6 +275,8 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
         if name not in by_c10:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = by_c10[name]
+    elif isinstance(dtype, builtins.type) and hasattr(dtype, "is_sparse"):
+        dtype = dtype.dtype  # a legacy type: t.type(torch.LongTensor)
     return to_impl(self, None, dtype)
 
 
@@ -337,6 +340,23 @@ FILL_ = register("fill_", _fill_meta, inplace=True)
 ZERO_ = register("zero_", lambda x: Spec(x._shape, x.dtype, x._stride), inplace=True)
 
 
+def _check_fill_range(dtype, value):
+    """torch's checked scalar conversion: out-of-range numbers raise instead of wrapping."""
+    if isinstance(value, (Tensor, bool, complex)) or dtype is D.bool:
+        return
+    v = value if isinstance(value, int) else float(value)
+    if dtype.category <= D.INT:
+        info = np.iinfo(dtype.np)
+        lo = -info.max if info.min == 0 else info.min  # unsigned accepts negatives (wraps)
+        bad = not (isinstance(v, int) or math.isfinite(v)) or not lo <= v <= info.max
+        name = "int" if dtype is D.int32 else f"{np.dtype(dtype.np).name}_t"
+    else:
+        bad = dtype is D.float32 and math.isfinite(v) and abs(v) > 3.4028234663852886e38
+        name = "float"
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
 @method
 def fill_(self, value):
     if not isinstance(value, (Tensor, int, float, complex, bool)) and not hasattr(
@@ -346,6 +366,7 @@ def fill_(self, value):
     if isinstance(value, complex) and not self.dtype.is_complex:
         raise RuntimeError("value cannot be converted to type "
                            f"{self.dtype.name} without overflow")
+    _check_fill_range(self.dtype, value)
     dispatch(FILL_, self, value)
     return self
 

@@ -51,9 +51,19 @@ class _MatmulFlags:
     """torch.backends.cuda.matmul: reduced-precision switches (recorded only)."""
 
     def __init__(self):
-        self.allow_tf32 = False
         self.allow_fp16_reduced_precision_reduction = True
         self.allow_bf16_reduced_precision_reduction = True
+
+    # as in torch, an alias of torch.set_float32_matmul_precision ('highest' <-> False)
+    @property
+    def allow_tf32(self):
+        from .._runtime import get_float32_matmul_precision
+        return get_float32_matmul_precision() != "highest"
+
+    @allow_tf32.setter
+    def allow_tf32(self, value):
+        from .._runtime import set_float32_matmul_precision
+        set_float32_matmul_precision("high" if value else "highest")
 
 
 cuda = _namespace("cuda", "CUDA is not part of this framework.", matmul=_MatmulFlags(),

@@ -24,7 +24,7 @@ def _gelu(g, x, approximate="none"):
     return (g * d,)
 
 
-@defgrad("native_layer_norm")
+@defgrad("native_layer_norm", result_outputs=(1, 2))
 def _layer_norm(g, x, normalized_shape, weight=None, bias=None, eps=1e-5, *, result):
     # xhat = (x - mean) * rstd;  dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat))
     # with gh = g * weight, the means over the normalised dims.
@@ -48,7 +48,7 @@ def _layer_norm(g, x, normalized_shape, weight=None, bias=None, eps=1e-5, *, res
     return dx, None, dw, db
 
 
-@defgrad("native_batch_norm")
+@defgrad("native_batch_norm", result_outputs=(1, 2))
 def _batch_norm(g, x, weight, bias, running_mean, running_var, training, momentum, eps, *,
                 result):
     # training: layer norm's formula over dims (0, 2, ...); eval: an affine map of x
