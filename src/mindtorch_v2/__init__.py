@@ -9,7 +9,8 @@ import numpy as _np
 # torch never warns on overflow / division by zero / invalid values: neither do kernels.
 _np.seterr(all="ignore")
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402  (the torch API version, +mindtorch local)
+from . import version  # noqa: E402,F401
 
 from . import _dtype
 from ._dtype import (  # noqa: E402
