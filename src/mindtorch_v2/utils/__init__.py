@@ -5,7 +5,7 @@ pay for multiprocessing and the data-loading machinery.
 """
 import importlib as _importlib
 
-_SUBMODULES = ("data",)
+_SUBMODULES = ("data", "checkpoint")
 
 
 def __getattr__(name):
