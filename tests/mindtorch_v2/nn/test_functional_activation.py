@@ -7,36 +7,9 @@ import torch as T
 
 import mindtorch_v2 as M
 import mindtorch_v2.nn.functional  # noqa: F401  (torch.nn.functional as an attribute)
-from helpers import assert_same, raises_like
+from helpers import assert_same, raises_like, run_both
 
 RNG = np.random.default_rng(1)
-
-
-def _leaf(lib, a, dtype, noncontig):
-    """A leaf of array ``a``; with ``noncontig`` the value is every other column of it."""
-    if noncontig:
-        wide = np.repeat(a, 2, axis=-1)
-        base = lib.tensor(wide, dtype=dtype, requires_grad=True)
-        return base, base[..., ::2]
-    t = lib.tensor(a, dtype=dtype, requires_grad=True)
-    return t, t
-
-
-def run_both(fn, arrays, dtype="float64", noncontig=False, grad=True, **kw):
-    """fn(lib, *tensors) in both libraries; compare outputs and the leaves' gradients."""
-    res = {}
-    for lib in (M, T):
-        dt = getattr(lib, dtype)
-        pairs = [_leaf(lib, a, dt, noncontig) for a in arrays]
-        out = fn(lib, *[v for _, v in pairs])
-        if grad:
-            g = np.random.default_rng(7).standard_normal(tuple(out.shape))
-            out.backward(lib.tensor(g, dtype=out.dtype))
-        res[lib] = out, [b.grad for b, _ in pairs]
-    assert_same(res[M][0], res[T][0], **kw)
-    if grad:
-        for gm, gt in zip(res[M][1], res[T][1]):
-            assert_same(gm, gt, **kw)
 
 
 X = RNG.standard_normal((4, 6)) * 3
@@ -189,3 +162,21 @@ def test_relu_keeps_dtype_and_layout():
         t = T.nn.functional.relu(T.tensor(a, dtype=getattr(T, dt)).t())
         assert_same(m, t, check_stride=True)
     raises_like(lambda: M.relu(M.ones(2, dtype=M.bool)), lambda: T.relu(T.ones(2, dtype=T.bool)))
+
+
+def test_gumbel_softmax_soft_hard_and_gradients():
+    import mindtorch_v2 as M
+    import mindtorch_v2.nn.functional as MF
+    M.manual_seed(0)
+    logits = M.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], requires_grad=True)
+    soft = MF.gumbel_softmax(logits, tau=0.5)
+    assert M.allclose(soft.sum(-1), M.ones(2))
+    hard = MF.gumbel_softmax(logits, tau=0.5, hard=True)
+    assert sorted(hard.detach().flatten().tolist()) == [0, 0, 0, 0, 1, 1]
+    (hard * M.tensor([1.0, 2.0, 3.0])).sum().backward()  # straight-through: soft's grad
+    assert logits.grad is not None and bool(M.isfinite(logits.grad).all())
+    # the frequency of each category follows softmax(logits)
+    M.manual_seed(1)
+    probs = M.tensor([0.2, 0.5, 0.3])
+    draws = MF.gumbel_softmax(probs.log().expand(20000, 3), hard=True).mean(0)
+    assert M.allclose(draws, probs, atol=0.02)

@@ -8,13 +8,12 @@ the result back into ``input`` (one version bump, like torch's in-place kernels)
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import mindtorch_v2 as torch
 from ..._ops.nn_norm import gelu as _gelu_op
 
-__all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu",
+__all__ = ["gumbel_softmax", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu",
            "rrelu_", "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish",
            "sigmoid", "tanh", "hardtanh", "hardtanh_", "hardsigmoid", "hardswish",
            "softplus", "softsign", "softshrink", "hardshrink", "tanhshrink", "threshold",
@@ -266,3 +265,18 @@ def glu(input, dim=-1):
                            f"{input.shape[d]}")
     a, b = input.chunk(2, d)
     return a * torch.sigmoid(b)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """Samples from the Gumbel-softmax (concrete) distribution over ``dim``.
+
+    ``hard=True`` returns one-hot samples whose gradient is the soft sample's
+    (straight-through estimator).  ``eps`` is unused, as in torch.
+    """
+    gumbels = -torch.empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.argmax(dim, keepdim=True)
+    y_hard = torch.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
