@@ -86,6 +86,33 @@ def assert_same(m, t, *, rtol=None, atol=None, check_stride=False, check_dtype=T
         assert T.equal(tm.to(t.dtype), t), f"values differ:\n{tm}\n{t}"
 
 
+def _leaf(lib, a, dtype, noncontig):
+    """A leaf of array ``a``; with ``noncontig`` the value is every other column of it."""
+    if noncontig:
+        wide = np.repeat(a, 2, axis=-1)
+        base = lib.tensor(wide, dtype=dtype, requires_grad=True)
+        return base, base[..., ::2]
+    t = lib.tensor(a, dtype=dtype, requires_grad=True)
+    return t, t
+
+
+def run_both(fn, arrays, dtype="float64", noncontig=False, grad=True, **kw):
+    """fn(lib, *tensors) in both libraries; compare outputs and the leaves' gradients."""
+    res = {}
+    for lib in (M, T):
+        dt = getattr(lib, dtype)
+        pairs = [_leaf(lib, a, dt, noncontig) for a in arrays]
+        out = fn(lib, *[v for _, v in pairs])
+        if grad:
+            g = np.random.default_rng(7).standard_normal(tuple(out.shape))
+            out.backward(lib.tensor(g, dtype=out.dtype))
+        res[lib] = out, [b.grad for b, _ in pairs]
+    assert_same(res[M][0], res[T][0], **kw)
+    if grad:
+        for gm, gt in zip(res[M][1], res[T][1]):
+            assert_same(gm, gt, **kw)
+
+
 def raises_like(fn_m, fn_t):
     """Both raise, with the same exception type (returns the two exceptions)."""
     try:

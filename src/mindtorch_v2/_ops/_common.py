@@ -6,7 +6,7 @@ import numbers
 from .._tensor import Tensor, _wrap_dim, contiguous_strides
 
 __all__ = ["wrap_dim", "wrap_dims", "broadcast_shapes", "elementwise_strides", "as_shape",
-           "is_scalar", "contiguous_strides"]
+           "is_scalar", "contiguous_strides", "channels_last_strides", "finish_out"]
 
 wrap_dim = _wrap_dim
 
@@ -15,6 +15,29 @@ _SCALARS = (int, float, complex, bool)
 
 def is_scalar(x):
     return isinstance(x, numbers.Number) and not isinstance(x, Tensor)
+
+
+def channels_last_strides(shape):
+    """Dense strides of an (N, C, *spatial) shape with C innermost, then the spatial dims in
+    order and N outermost (channels_last / channels_last_3d)."""
+    stride = [0] * len(shape)
+    stride[1] = 1
+    acc = shape[1]
+    for i in range(len(shape) - 1, 1, -1):
+        stride[i] = acc
+        acc *= shape[i]
+    stride[0] = acc
+    return tuple(stride)
+
+
+def finish_out(r, out):
+    """``r``, or ``r`` copied into ``out`` (resized first if its shape differs), like an
+    ``out=`` argument of a composite op."""
+    if out is None:
+        return r
+    if tuple(out._shape) != tuple(r._shape):
+        out.resize_(r.shape)
+    return out.copy_(r)
 
 
 def wrap_dims(dim, ndim):

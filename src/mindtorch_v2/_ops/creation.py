@@ -45,6 +45,9 @@ def _infer_np(data, dtype):
         raise TypeError("new(): invalid data type 'str'")
     if isinstance(data, (list, tuple)) and _has_str(data):
         raise ValueError("too many dimensions 'str'")
+    if isinstance(data, np.generic):
+        # before the Python checks: np.float64 / np.complex128 subclass float / complex
+        return np.array(data), D.from_numpy_dtype(data.dtype)
     if isinstance(data, (bool, np.bool_)):
         return np.array(data, dtype=np.bool_), D.bool
     if isinstance(data, int):
@@ -55,8 +58,6 @@ def _infer_np(data, dtype):
         return np.array(data, dtype=np.float64), D.get_default_dtype()
     if isinstance(data, builtins.complex):
         return np.array(data, dtype=np.complex128), D.default_complex_dtype()
-    if isinstance(data, np.generic):
-        return np.array(data), D.from_numpy_dtype(data.dtype)
     if not isinstance(data, (list, tuple)):
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     try:
@@ -169,26 +170,6 @@ def _has_str(data):
     while isinstance(x, (list, tuple)) and x:
         x = x[0]
     return isinstance(x, str)
-
-
-def _ragged_message(data):
-    """torch's message for a ragged nested sequence, e.g. 'expected sequence of length 2
-    at dim 1 (got 3)'."""
-    def walk(x, dim, shape):
-        if isinstance(x, (list, tuple)):
-            if len(shape) <= dim:
-                shape.append(len(x))
-            elif shape[dim] != len(x):
-                return f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})"
-            for y in x:
-                m = walk(y, dim + 1, shape)
-                if m:
-                    return m
-        return None
-    try:
-        return walk(data, 0, [])
-    except Exception:
-        return None
 
 
 def _place(a, dtype, device):

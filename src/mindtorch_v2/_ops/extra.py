@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import namedtuple as _nt
 
 import mindtorch_v2 as T  # partially initialised here: only attributes read at call time
 
@@ -19,8 +20,13 @@ from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor, _as_subclass, _is_contiguous, contiguous_strides
-from ._common import wrap_dim
+from ._common import finish_out, wrap_dim
 from .elementwise import FLOATNC, binary_meta_for, promote_args
+# the LU section lives in lu.py; re-exported so ``extra.<name>`` and ``torch.<name>`` stay
+from .lu import (LU_FACTOR, linalg_householder_product, linalg_lu,  # noqa: F401
+                 linalg_lu_factor, linalg_lu_factor_ex, linalg_lu_solve,
+                 linalg_solve_triangular, lu, lu_checks, lu_solve, lu_unpack, orgqr,
+                 triangular_solve)
 from .registry import Spec, register
 from .tensor_methods import method
 
@@ -486,15 +492,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     norm = T.linalg.vector_norm(input, p, others, keepdim=True)  # real for complex input
     factor = T.where(norm > maxnorm, maxnorm / (norm + 1e-7), T.ones_like(norm))
     r = input * factor.to(input.dtype) if input.dtype.is_complex else input * factor
-    return _finish(r, out)
-
-
-def _finish(r, out):
-    if out is None:
-        return r
-    if tuple(out._shape) != tuple(r._shape):
-        out.resize_(r.shape)
-    return out.copy_(r)
+    return finish_out(r, out)
 
 
 method(renorm, name="renorm")
@@ -527,13 +525,13 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
                            f"({index.numel()}) should be equal to source.size(dim) "
                            f"({source.shape[d]})")
     if input.dim() == 0:
-        return _finish(T.scatter_reduce(input.reshape(1), 0, index.reshape(-1).long(),
+        return finish_out(T.scatter_reduce(input.reshape(1), 0, index.reshape(-1).long(),
                                         source.reshape(-1), reduce,
                                         include_self=include_self).reshape(()), out)
     view = [1] * source.dim()
     view[d] = -1
     idx = index.long().reshape(view).expand(source.shape)
-    return _finish(T.scatter_reduce(input, d, idx, source, reduce, include_self=include_self),
+    return finish_out(T.scatter_reduce(input, d, idx, source, reduce, include_self=include_self),
                    out)
 
 
@@ -581,7 +579,7 @@ def _ldexp_dtype(input, other):
 def ldexp(input, other, *, out=None):
     """``input * 2**other``, in the promoted floating dtype of both."""
     dt = _ldexp_dtype(input, other)
-    return _finish(T.mul(input, T.pow(2.0, other.to(dt))), out)
+    return finish_out(T.mul(input, T.pow(2.0, other.to(dt))), out)
 
 
 def ldexp_(input, other):
@@ -607,8 +605,6 @@ def frexp(input, *, out=None):
     r = dispatch_out(FREXP, out, input) if out is not None else dispatch(FREXP, input)
     return _frexp_t(*r)
 
-
-from collections import namedtuple as _nt  # noqa: E402
 
 _frexp_t = _nt("frexp", ["mantissa", "exponent"])
 method(frexp, name="frexp")
@@ -791,7 +787,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
                        weight=None if weight is None else weight.reshape(-1),
                        density=density)
     if out is not None:
-        return _hist_t(_finish(h, out[0]), _finish(e[0], out[1]))
+        return _hist_t(finish_out(h, out[0]), finish_out(e[0], out[1]))
     return _hist_t(h, e[0])
 
 
@@ -819,7 +815,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
         r = srt[pos] == e
     if invert:
         r = T.logical_not(r)
-    return _finish(r, out)
+    return finish_out(r, out)
 
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
@@ -1228,8 +1224,7 @@ def _contig(t):
 
 
 _VIEW_COPIES = {
-    "view_copy": lambda x, size: x.view(size) if not isinstance(size, D.dtype)
-    else x.view(size),
+    "view_copy": lambda x, size: x.view(size),  # size may also be a dtype
     "permute_copy": lambda x, dims: x.permute(dims),
     "t_copy": lambda x: x.t(),
     "transpose_copy": lambda x, dim0, dim1: x.transpose(dim0, dim1),
@@ -1257,7 +1252,7 @@ _MULTI_VIEW_COPIES = {
 
 def _view_copy(name, view_fn):
     def fn(input, *args, out=None, **kwargs):
-        return _finish(_contig(view_fn(input, *args, **kwargs)), out)
+        return finish_out(_contig(view_fn(input, *args, **kwargs)), out)
     fn.__name__ = name
     fn.__doc__ = f"A contiguous copy of ``{name[:-5]}``'s view."
     return fn
@@ -1268,7 +1263,7 @@ def _multi_view_copy(name, view_fn):
         pieces = [_contig(p) for p in view_fn(input, *args, **kwargs)]
         if out is not None:
             for o, p in zip(out, pieces):
-                _finish(p, o)
+                finish_out(p, o)
             return None
         return pieces
     fn.__name__ = name
@@ -1282,200 +1277,6 @@ for _n, _f in _VIEW_COPIES.items():
 for _n, _f in _MULTI_VIEW_COPIES.items():
     globals()[_n] = _multi_view_copy(_n, _f)
     __all__.append(_n)
-
-
-# ---------------------------------------------------------------------------------------
-# LU factorisation (LAPACK getrf kernel) and the solves built on it
-# ---------------------------------------------------------------------------------------
-
-def lu_checks(name, A):
-    if A.dim() < 2:
-        raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: "
-                           f"{list(A.shape)} instead")
-    if A.dtype not in (D.float32, D.float64, D.complex64, D.complex128):
-        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{A.dtype.c10_name}'")
-
-
-def _lu_factor_meta(A, pivot=True):
-    lu_checks("torch.lu_factor", A)
-    if not pivot:
-        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
-                           "CPU")
-    from .linalg import fm_strides
-    batch, (m, n) = tuple(A._shape[:-2]), tuple(A._shape[-2:])
-    return (Spec(A._shape, A.dtype, fm_strides(tuple(A._shape))),
-            Spec(batch + (min(m, n),), D.int32), Spec(batch, D.int32))
-
-
-# (LU, pivots (1-based row swaps), info (first zero pivot, 1-based; 0 if none))
-LU_FACTOR = register("linalg_lu_factor_ex", _lu_factor_meta, family="extra")
-_lu_factor_t = _nt("linalg_lu_factor", ["LU", "pivots"])
-_lu_factor_ex_t = _nt("linalg_lu_factor_ex", ["LU", "pivots", "info"])
-_lu_info_t = _nt("_lu_with_info", ["LU", "pivots", "info"])
-_lu_unpack_t = _nt("lu_unpack", ["P", "L", "U"])
-_lu_t = _nt("linalg_lu", ["P", "L", "U"])
-_tri_solve_t = _nt("triangular_solve", ["solution", "cloned_coefficient"])
-
-
-def linalg_lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
-    r = _lu_factor_ex_t(*dispatch(LU_FACTOR, A, pivot))
-    if check_errors:
-        _raise_lu_info("torch.linalg.lu_factor_ex", r.info)
-    return _lu_factor_ex_t(*(_finish(a, o) for a, o in zip(r, out))) if out is not None else r
-
-
-def _raise_lu_info(name, info):
-    bad = (info > 0).reshape(-1).nonzero().reshape(-1).tolist() if info.numel() else []
-    if bad:
-        k = int(info.reshape(-1)[bad[0]])
-        where = f"(Batch element {bad[0]}): " if info.dim() else ""
-        raise T.linalg.LinAlgError(
-            f"{name}: {where}U[{k},{k}] is zero and using it on lu_solve would result in a "
-            "division by zero. If you still want to perform the factorization, consider "
-            "calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
-
-
-def linalg_lu_factor(A, *, pivot=True, out=None):
-    """LU factorisation with partial pivoting: (LU, pivots) with A = P L U."""
-    LU, piv, info = linalg_lu_factor_ex(A, pivot=pivot)
-    _raise_lu_info("torch.linalg.lu_factor", info)
-    if out is not None:
-        return _lu_factor_t(_finish(LU, out[0]), _finish(piv, out[1]))
-    return _lu_factor_t(LU, piv)
-
-
-def lu(A, pivot=True, get_infos=False, out=None):
-    """Deprecated torch.lu: (LU, pivots[, infos])."""
-    r = linalg_lu_factor_ex(A, pivot=pivot)
-    if get_infos:
-        return _lu_info_t(*r)
-    _raise_lu_info("torch.linalg.lu_factor", r.info)
-    return r[:2]
-
-
-def _perm_matrix(pivots, m, dtype, device):
-    """P (batch, m, m) with A = P L U, from LAPACK's sequential 1-based row swaps."""
-    batch = tuple(pivots.shape[:-1])
-    piv = pivots.reshape(-1, pivots.shape[-1]).tolist() if pivots.numel() else \
-        [[] for _ in range(math.prod(batch))]
-    cols = []
-    for row in piv:
-        perm = list(range(m))
-        for i, p in enumerate(row):
-            p -= 1
-            if not 0 <= p < m:
-                raise RuntimeError("lu_unpack: pivots are out of range")
-            perm[i], perm[p] = perm[p], perm[i]
-        cols.append(perm)
-    perm = T.tensor(cols, dtype=D.int64, device=device).reshape(batch + (m,))
-    # P[perm[j], j] = 1: the rows of P^T A are A[perm]
-    eye = T.eye(m, dtype=dtype, device=device)
-    return eye[perm].transpose(-2, -1).contiguous() if m else T.zeros(batch + (0, 0), dtype=dtype,
-                                                         device=device)
-
-
-def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
-    """(P, L, U) from lu_factor's packed result (empty tensors for parts not unpacked)."""
-    m, n = LU_data.shape[-2], LU_data.shape[-1]
-    k = min(m, n)
-    empty = T.empty(0, dtype=LU_data.dtype, device=LU_data.device)
-    if unpack_data:
-        eye = T.eye(m, k, dtype=LU_data.dtype, device=LU_data.device)
-        L = LU_data[..., :, :k].tril(-1) + eye
-        U = LU_data[..., :k, :].triu()
-    else:
-        L = U = empty
-    P = _perm_matrix(LU_pivots, m, LU_data.dtype, LU_data.device) if unpack_pivots \
-        else empty
-    if out is not None:
-        return _lu_unpack_t(*(_finish(a, o) for a, o in zip((P, L, U), out)))
-    return _lu_unpack_t(P, L, U)
-
-
-def linalg_lu(A, *, pivot=True, out=None):
-    """(P, L, U) with A = P L U."""
-    LU, piv, _ = linalg_lu_factor_ex(A, pivot=pivot)
-    r = lu_unpack(LU, piv)
-    return _lu_t(*(_finish(a, o) for a, o in zip(r, out))) if out is not None else _lu_t(*r)
-
-
-def _tri(A, upper, unitriangular):
-    t = A.triu(1 if unitriangular else 0) if upper else A.tril(-1 if unitriangular else 0)
-    if unitriangular:
-        t = t + T.eye(A.shape[-2], A.shape[-1], dtype=A.dtype, device=A.device)
-    return t
-
-
-def linalg_solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    """X with A X = B (X A = B if not left), A triangular; only that triangle is read.
-    Composite over linalg.solve: a singular A raises LinAlgError (torch returns inf)."""
-    return _finish(T.linalg.solve(_tri(A, upper, unitriangular), B, left=left), out)
-
-
-def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
-    """Deprecated torch.triangular_solve: (solution of op(A) X = b, copy of A)."""
-    t = _tri(A, upper, unitriangular)
-    X = T.linalg.solve(t.mT if transpose else t, b)
-    return _tri_solve_t(X, A.clone())
-
-
-def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    """X with A X = B (or A^H X = B, X A = B...) for A given by lu_factor."""
-    P, L, U = lu_unpack(LU, pivots)
-    if not left:
-        if adjoint:  # X A^H = B  <=>  A X^H = B^H
-            return _finish(linalg_lu_solve(LU, pivots, B.mH).mH, out)
-        # X A = B  <=>  A^T X^T = B^T  <=>  A^H conj(X^T) = conj(B^T)
-        return _finish(linalg_lu_solve(LU, pivots, B.mT.conj(), adjoint=True).conj().mT, out)
-    if adjoint:  # A^H = U^H L^H P^T
-        y = linalg_solve_triangular(U.mH, B, upper=False)
-        X = P @ linalg_solve_triangular(L.mH, y, upper=True, unitriangular=True)
-    else:
-        y = linalg_solve_triangular(L, P.mT @ B, upper=False, unitriangular=True)
-        X = linalg_solve_triangular(U, y, upper=True)
-    return _finish(X, out)
-
-
-def lu_solve(b, LU_data, LU_pivots, *, out=None):
-    """Deprecated torch.lu_solve(b, LU, pivots) = linalg.lu_solve(LU, pivots, b)."""
-    return linalg_lu_solve(LU_data, LU_pivots, b, out=out)
-
-
-method(lambda self, pivot=True, get_infos=False: lu(self, pivot, get_infos), name="lu")
-method(lambda self, LU_data, LU_pivots: lu_solve(self, LU_data, LU_pivots), name="lu_solve")
-method(lambda self, A, upper=True, transpose=False, unitriangular=False:
-       triangular_solve(self, A, upper, transpose, unitriangular), name="triangular_solve")
-
-
-def linalg_householder_product(A, tau, *, out=None):
-    """First n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^H (v_i: column i of A below
-    the diagonal, with a unit i-th entry): the Q of a geqrf factorisation."""
-    if A.dim() < 2:
-        raise RuntimeError("torch.linalg.householder_product: input must have at least 2 "
-                           "dimensions.")
-    m, n = A.shape[-2], A.shape[-1]
-    k = tau.shape[-1]
-    if m < n:
-        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater "
-                           "than or equal to input.shape[-1]")
-    if k > n:
-        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater "
-                           "than or equal to tau.shape[-1]")
-    eye = T.eye(m, n, dtype=A.dtype, device=A.device)
-    V = A.tril(-1) + eye  # unit lower trapezoid: the reflectors' vectors
-    Q = eye.expand(tuple(A.shape)) if A.dim() > 2 else eye
-    for i in reversed(range(k)):  # Q <- H_i Q, applying the last reflector first
-        v = V[..., :, i:i + 1]
-        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) @ (v.mH @ Q)
-    return _finish(Q, out)
-
-
-def orgqr(input, tau, *, out=None):
-    """torch.orgqr: alias of torch.linalg.householder_product."""
-    return linalg_householder_product(input, tau, out=out)
-
-
-method(orgqr, name="orgqr")
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._tensor import Tensor
-from ._common import _dense, wrap_dim
+from ._common import _dense, contiguous_strides, finish_out, wrap_dim
 from .registry import Spec, register
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
@@ -45,15 +45,6 @@ def fft_input_dtype(dt, name, kind):
     if kind == C2R and not dt.is_complex:
         dt = dt.to_complex()
     return dt
-
-
-def _contig(shape):
-    out = [0] * len(shape)
-    acc = 1
-    for i in range(len(shape) - 1, -1, -1):
-        out[i] = acc
-        acc *= max(shape[i], 1)
-    return tuple(out)
 
 
 def _exec_strides(in_stride, out_shape, dims):
@@ -84,14 +75,14 @@ def _resized_layout(x, dims, sizes, cdt):
     shape = list(x._shape)
     stride = x._stride
     if cdt is not x.dtype and not _dense(x._shape, x._stride):
-        stride = _contig(shape)
+        stride = contiguous_strides(tuple(shape))
     padded = False
     for d, n in zip(dims, sizes):
         if n > shape[d]:
             padded = True
         shape[d] = n
     if padded:
-        stride = _contig(shape)
+        stride = contiguous_strides(tuple(shape))
     return tuple(shape), stride
 
 
@@ -109,7 +100,7 @@ def fft_plan(name, kind, forward, x, s, dims):
         cdt = cdt.to_complex()  # torch's n-d c2c converts real input to complex first
     dims = list(dims)
     if not dims:  # fftn over no dims: a (complex) copy
-        st = x._stride if _dense(x._shape, x._stride) else _contig(x._shape)
+        st = x._stride if _dense(x._shape, x._stride) else contiguous_strides(x._shape)
         odt = cdt if kind != C2R else cdt.to_real()
         if kind == C2C:
             odt = cdt if cdt.is_complex else cdt.to_complex()
@@ -255,7 +246,7 @@ for _name, (_kind, _fwd, _nd) in TRANSFORMS.items():
 # ---------------------------------------------------------------------------------------
 
 def _shift_meta(x, dims, inverse=False):
-    return Spec(x._shape, x.dtype, _contig(x._shape))
+    return Spec(x._shape, x.dtype, contiguous_strides(x._shape))
 
 
 FFTSHIFT = register("fft_fftshift", _shift_meta, family="fft")
@@ -304,12 +295,7 @@ def _freq(name, n, d, dtype, device, requires_grad, out, onesided):
         k = np.concatenate([np.arange((n + 1) // 2), np.arange(-(n // 2), 0)]).astype(np.float64)
     a = (k / (n * d)).astype(dtype.np if dtype is not D.bfloat16 else np.float32)
     if out is not None:
-        from .copy_ops import copy_
-        t = _from_host(a, dtype, "cpu", False)
-        if out._shape != t._shape:
-            out.resize_(t._shape)
-        copy_(out, t)
-        return out
+        return finish_out(_from_host(a, dtype, "cpu", False), out)
     return _from_host(a, dtype, device, requires_grad)
 
 

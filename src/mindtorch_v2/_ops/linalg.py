@@ -160,11 +160,6 @@ def _matmul_meta(a, b):
     return Spec(shape, a.dtype)
 
 
-def _need_dim(t, n, what):
-    if t.dim() != n:
-        raise RuntimeError(what)
-
-
 def _mm_meta(a, b):
     if a.dim() != 2:
         raise RuntimeError("self must be a matrix")
@@ -298,7 +293,7 @@ def _addmv_meta(inp, mat, vec, beta=1, alpha=1):
 
 
 def _addbmm_meta(inp, b1, b2, beta=1, alpha=1):
-    B, n, p = _bmm_shape(b1, b2)
+    _, n, p = _bmm_shape(b1, b2)
     _same_dtype_mm(b1, b2)
     if inp.dtype is not b1.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got "
@@ -1018,7 +1013,7 @@ def chain_matmul(*matrices, out=None):
         matrices = tuple(matrices[0])
     if len(matrices) == 0:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
-    for i, m in enumerate(matrices):
+    for m in matrices:
         if m.dim() != 2:
             raise RuntimeError(f"Tensor dimension is {m.dim()}, expected 2 instead.")
     if len(matrices) == 1:

@@ -167,10 +167,6 @@ def _ni(kernel, dt):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.c10_name}\'')
 
 
-def _is_float(dt):
-    return dt.category == D.FLOAT
-
-
 def _float_max(dt):
     return float(D.finfo(dt).max)
 

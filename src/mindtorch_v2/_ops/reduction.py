@@ -104,9 +104,13 @@ def _mean_meta_for(name):
     def meta(x, dims, keepdim=False, dtype=None):
         if name == "nanmean" and x.dtype.is_complex:
             raise RuntimeError("nansum on CPU does not support complex inputs")
-        if name == "nanmean" and (dtype or x.dtype).category <= D.INT:
+        if name == "nanmean" and x.dtype.category <= D.INT:
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
                                f"dtype but got {x.dtype.c10_name}")
+        if name == "nanmean" and dtype is not None and dtype.category <= D.INT:
+            raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must "
+                               f"be either a floating point or complex dtype. Got: "
+                               f"{dtype.c10_name}")
         d = _float_only(name, x.dtype, dtype)
         return Spec(reduced_shape(x._shape, dims, keepdim), d)
     return meta

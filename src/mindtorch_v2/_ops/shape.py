@@ -11,8 +11,8 @@ from __future__ import annotations
 from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._tensor import Tensor, _is_contiguous
-from ._common import broadcast_shapes as _bshapes, contiguous_strides, elementwise_strides, \
-    wrap_dim, wrap_dims
+from ._common import broadcast_shapes as _bshapes, channels_last_strides, contiguous_strides, \
+    elementwise_strides, wrap_dim, wrap_dims
 from .registry import Spec, register
 from .tensor_methods import method
 from . import views as _V
@@ -27,11 +27,6 @@ __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"
 def _channels_last():
     from .. import channels_last
     return channels_last
-
-
-def _cl_strides(shape):
-    n, c, h, w = shape
-    return (h * w * c, 1, w * c, c)
 
 
 # ---------------------------------------------------------------------------------------
@@ -86,7 +81,7 @@ def _cat_meta(tensors, dim=0):
                        not _is_contiguous(s, t._stride, _channels_last())):
             all_cl = False
     shape = rs[:d] + (total,) + rs[d + 1:]
-    stride = _cl_strides(shape) if all_cl else contiguous_strides(shape)
+    stride = channels_last_strides(shape) if all_cl else contiguous_strides(shape)
     return Spec(shape, dt, stride)
 
 

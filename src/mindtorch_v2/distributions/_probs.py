@@ -32,6 +32,16 @@ class ProbsLogitsMixin:
             self._param = self.logits
         return probs is not None
 
+    def _set_with_total_count(self, total_count, probs, logits):
+        """Store probs or logits broadcast with ``total_count`` (cast to their dtype)."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        name, value = ("probs", probs) if probs is not None else ("logits", logits)
+        count, param = broadcast_all(total_count, value)
+        self.total_count = count.type_as(param)
+        setattr(self, name, param)
+        self._param = param
+
     def _new(self, *args, **kwargs):
         return self._param.new_tensor(*args, **kwargs) if hasattr(self._param, "new_tensor") \
             else torch.tensor(*args, **kwargs)

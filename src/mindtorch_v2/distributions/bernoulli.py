@@ -9,6 +9,7 @@ import mindtorch_v2.nn.functional as F
 from . import constraints
 from ._probs import ProbsLogitsMixin
 from .exp_family import ExponentialFamily
+from .utils import expand_params
 
 __all__ = ["Bernoulli"]
 
@@ -27,12 +28,7 @@ class Bernoulli(ProbsLogitsMixin, ExponentialFamily):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = torch.Size(batch_shape)
-        self._expand_params(new, batch_shape)
-        super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_params(self, Bernoulli, batch_shape, _instance, probs_or_logits=True)
 
     @property
     def mean(self):

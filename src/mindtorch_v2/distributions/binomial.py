@@ -6,7 +6,7 @@ import mindtorch_v2 as torch
 from . import constraints
 from ._probs import ProbsLogitsMixin
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import expand_params
 
 __all__ = ["Binomial"]
 
@@ -26,25 +26,12 @@ class Binomial(ProbsLogitsMixin, Distribution):
     has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
-        self._param = self.probs if probs is not None else self.logits
+        self._set_with_total_count(total_count, probs, logits)
         super().__init__(self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Binomial, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        self._expand_params(new, batch_shape)
-        super(Binomial, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_params(self, Binomial, batch_shape, _instance,
+                             "total_count", probs_or_logits=True)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):

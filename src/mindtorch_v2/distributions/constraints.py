@@ -74,6 +74,11 @@ class _DependentProperty(property, _Dependent):
         return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
+def _all_rightmost(result, n):
+    """``result`` reduced by ``all`` over its last ``n`` (> 0) dims."""
+    return result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,)).all(-1)
+
+
 class _IndependentConstraint(Constraint):
     """Reinterpret `reinterpreted_batch_ndims` batch dims of a constraint as event dims."""
 
@@ -98,9 +103,7 @@ class _IndependentConstraint(Constraint):
             expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
             raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
         n = self.reinterpreted_batch_ndims
-        if n:
-            result = result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,)).all(-1)
-        return result
+        return _all_rightmost(result, n) if n else result
 
     def __repr__(self):
         return (f"{self.__class__.__name__[1:]}({repr(self.base_constraint)}, "
@@ -129,8 +132,7 @@ class MixtureSameFamilyConstraint(Constraint):
         if value.dim() < self.event_dim:
             raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
         n = result.dim() - value.dim() + self.event_dim
-        return result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,)).all(-1) \
-            if n > 0 else result
+        return _all_rightmost(result, n) if n > 0 else result
 
     def __repr__(self):
         return f"{self.__class__.__name__}({repr(self.base_constraint)})"

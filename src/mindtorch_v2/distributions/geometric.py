@@ -9,7 +9,7 @@ import mindtorch_v2.nn.functional as F
 from . import constraints
 from ._probs import ProbsLogitsMixin
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import broadcast_all, expand_params
 
 __all__ = ["Geometric"]
 
@@ -35,12 +35,7 @@ class Geometric(ProbsLogitsMixin, Distribution):
                     f"found invalid values:\n{value[~valid]}")
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Geometric, _instance)
-        batch_shape = torch.Size(batch_shape)
-        self._expand_params(new, batch_shape)
-        super(Geometric, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_params(self, Geometric, batch_shape, _instance, probs_or_logits=True)
 
     @property
     def mean(self):

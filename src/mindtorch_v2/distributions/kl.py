@@ -110,13 +110,15 @@ def _infinite_like(tensor):
     return torch.full_like(tensor, math.inf)
 
 
+def _same_event_shape(p, q, what):
+    if p.event_shape != q.event_shape:
+        raise ValueError(f"KL-divergence between two {what} with different event shapes "
+                         "cannot be computed")
+
+
 def _set(t, mask, value):
     """t with value where mask (broadcast), out of place so autograd stays correct."""
     return torch.where(mask, torch.full_like(t, value), t)
-
-
-def _x_log_x(tensor):
-    return tensor * tensor.log()
 
 
 # ---------------------------------------------------------------------------------------
@@ -246,9 +248,7 @@ def _kl_laplace_laplace(p, q):
 
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_multivariatenormal_multivariatenormal(p, q):
-    if p.event_shape != q.event_shape:
-        raise ValueError("KL-divergence between two Multivariate Normals with different "
-                         "event shapes cannot be computed")
+    _same_event_shape(p, q, "Multivariate Normals")
     pL, qL = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
     half_term1 = (qL.diagonal(dim1=-2, dim2=-1).log().sum(-1) -
                   pL.diagonal(dim1=-2, dim2=-1).log().sum(-1))
@@ -280,9 +280,7 @@ def _lowrank_mahalanobis(q, x):
 # low-rank q the trace and Mahalanobis terms use Woodbury: Sq^-1 = Dq^-1 - A^T A.
 @register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
 def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(p, q):
-    if p.event_shape != q.event_shape:
-        raise ValueError("KL-divergence between two Low Rank Multivariate Normals with "
-                         "different event shapes cannot be computed")
+    _same_event_shape(p, q, "Low Rank Multivariate Normals")
     logdet_q, A = _lowrank_parts(q)
     logdet_p, _ = _lowrank_parts(p)
     qD, pD, pW = q._unbroadcasted_cov_diag, p._unbroadcasted_cov_diag, \
@@ -295,9 +293,7 @@ def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(p, q):
 
 @register_kl(MultivariateNormal, LowRankMultivariateNormal)
 def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
-    if p.event_shape != q.event_shape:
-        raise ValueError("KL-divergence between two (Low Rank) Multivariate Normals with "
-                         "different event shapes cannot be computed")
+    _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
     logdet_q, A = _lowrank_parts(q)
     pL = p._unbroadcasted_scale_tril
     logdet_p = 2 * pL.diagonal(dim1=-2, dim2=-1).log().sum(-1)
@@ -309,9 +305,7 @@ def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
 
 @register_kl(LowRankMultivariateNormal, MultivariateNormal)
 def _kl_lowrankmultivariatenormal_multivariatenormal(p, q):
-    if p.event_shape != q.event_shape:
-        raise ValueError("KL-divergence between two (Low Rank) Multivariate Normals with "
-                         "different event shapes cannot be computed")
+    _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
     logdet_p, _ = _lowrank_parts(p)
     qL = q._unbroadcasted_scale_tril
     logdet_q = 2 * qL.diagonal(dim1=-2, dim2=-1).log().sum(-1)

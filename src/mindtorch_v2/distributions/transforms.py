@@ -398,10 +398,18 @@ class ReshapeTransform(Transform):
         return tuple(shape[:cut]) + tuple(self.in_shape)
 
 
+def _eq_by_class(cls):
+    """A parameter-free transform: equal to every instance of ``cls``, hashed by identity."""
+    cls.__eq__ = lambda self, other: isinstance(other, cls)
+    cls.__hash__ = object.__hash__
+    return cls
+
+
 # ---------------------------------------------------------------------------------------
 # Elementwise transforms
 # ---------------------------------------------------------------------------------------
 
+@_eq_by_class
 class ExpTransform(Transform):
     r"""y = exp(x)."""
     domain = constraints.real
@@ -409,10 +417,6 @@ class ExpTransform(Transform):
     bijective = True
     sign = +1
 
-    def __eq__(self, other):
-        return isinstance(other, ExpTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.exp()
@@ -468,6 +472,7 @@ def _clipped_sigmoid(x):
     return torch.clamp(torch.sigmoid(x), min=finfo.tiny, max=1.0 - finfo.eps)
 
 
+@_eq_by_class
 class SigmoidTransform(Transform):
     r"""y = 1 / (1 + exp(-x))."""
     domain = constraints.real
@@ -475,10 +480,6 @@ class SigmoidTransform(Transform):
     bijective = True
     sign = +1
 
-    def __eq__(self, other):
-        return isinstance(other, SigmoidTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return _clipped_sigmoid(x)
@@ -492,6 +493,7 @@ class SigmoidTransform(Transform):
         return -F.softplus(-x) - F.softplus(x)
 
 
+@_eq_by_class
 class SoftplusTransform(Transform):
     r"""y = log(1 + exp(x))."""
     domain = constraints.real
@@ -499,10 +501,6 @@ class SoftplusTransform(Transform):
     bijective = True
     sign = +1
 
-    def __eq__(self, other):
-        return isinstance(other, SoftplusTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return F.softplus(x)
@@ -514,6 +512,7 @@ class SoftplusTransform(Transform):
         return -F.softplus(-x)
 
 
+@_eq_by_class
 class TanhTransform(Transform):
     r"""y = tanh(x)."""
     domain = constraints.real
@@ -521,10 +520,6 @@ class TanhTransform(Transform):
     bijective = True
     sign = +1
 
-    def __eq__(self, other):
-        return isinstance(other, TanhTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tanh()
@@ -537,15 +532,12 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - F.softplus(-2.0 * x))
 
 
+@_eq_by_class
 class AbsTransform(Transform):
     r"""y = |x| (not injective)."""
     domain = constraints.real
     codomain = constraints.positive
 
-    def __eq__(self, other):
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.abs()
@@ -636,15 +628,12 @@ class AffineTransform(Transform):
 # Vector / matrix transforms
 # ---------------------------------------------------------------------------------------
 
+@_eq_by_class
 class SoftmaxTransform(Transform):
     r"""Real vectors to the simplex by exp and normalise (not bijective)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
 
-    def __eq__(self, other):
-        return isinstance(other, SoftmaxTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         logprobs = x
@@ -662,16 +651,13 @@ class SoftmaxTransform(Transform):
     inverse_shape = forward_shape
 
 
+@_eq_by_class
 class StickBreakingTransform(Transform):
     r"""R^(K-1) to the K-simplex by stick breaking (bijective)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
     bijective = True
 
-    def __eq__(self, other):
-        return isinstance(other, StickBreakingTransform)
-
-    __hash__ = object.__hash__
 
     def _offset(self, n, like):
         # log(K - 1 - i) shifts each logit so x = 0 maps to the uniform point.
@@ -706,16 +692,13 @@ class StickBreakingTransform(Transform):
         return tuple(shape[:-1]) + (shape[-1] - 1,)
 
 
+@_eq_by_class
 class LowerCholeskyTransform(Transform):
     r"""Unconstrained matrices to lower-triangular ones with positive diagonal
     (strict lower part kept, diagonal exponentiated)."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
 
-    def __eq__(self, other):
-        return isinstance(other, LowerCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
@@ -724,15 +707,12 @@ class LowerCholeskyTransform(Transform):
         return y.tril(-1) + y.diagonal(dim1=-2, dim2=-1).log().diag_embed()
 
 
+@_eq_by_class
 class PositiveDefiniteTransform(Transform):
     r"""Unconstrained matrices to positive-definite ones: L L^T of LowerCholeskyTransform."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
 
-    def __eq__(self, other):
-        return isinstance(other, PositiveDefiniteTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         x = LowerCholeskyTransform()(x)
@@ -743,6 +723,7 @@ class PositiveDefiniteTransform(Transform):
         return LowerCholeskyTransform().inv(y)
 
 
+@_eq_by_class
 class CorrCholeskyTransform(Transform):
     r"""Real vectors of length D(D-1)/2 to Cholesky factors of DxD correlation matrices
     (tanh to (-1, 1), then stick-breaking on each row's squared norm)."""
@@ -750,10 +731,6 @@ class CorrCholeskyTransform(Transform):
     codomain = constraints.corr_cholesky
     bijective = True
 
-    def __eq__(self, other):
-        return isinstance(other, CorrCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         x = torch.tanh(x)

@@ -7,7 +7,8 @@ from functools import update_wrapper
 import mindtorch_v2 as torch
 
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs",
-           "lazy_property", "tril_matrix_to_vec", "vec_to_tril_matrix", "euler_constant"]
+           "lazy_property", "tril_matrix_to_vec", "vec_to_tril_matrix", "euler_constant",
+           "expand_params", "batch_shape_of"]
 
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
@@ -24,6 +25,29 @@ def broadcast_all(*values):
             {"dtype": like.dtype, "device": like.device}
         values = [v if isinstance(v, torch.Tensor) else torch.tensor(v, **kw) for v in values]
     return torch.broadcast_tensors(*values)
+
+
+def batch_shape_of(broadcast, *params):
+    """The batch shape of a family built from ``params``: () when all are numbers, else the
+    shape of ``broadcast``, a parameter after broadcast_all."""
+    if all(isinstance(p, numbers.Number) for p in params):
+        return torch.Size()
+    return broadcast.size()
+
+
+def expand_params(dist, cls, batch_shape, _instance, *names, probs_or_logits=False):
+    """``cls.expand`` for a distribution whose state is the tensors (or distributions)
+    ``names``, plus the stored one of probs/logits with ``probs_or_logits``
+    (ProbsLogitsMixin): each is expanded to ``batch_shape`` on a new instance."""
+    new = dist._get_checked_instance(cls, _instance)
+    batch_shape = torch.Size(batch_shape)
+    for name in names:
+        setattr(new, name, getattr(dist, name).expand(batch_shape))
+    if probs_or_logits:
+        dist._expand_params(new, batch_shape)
+    super(cls, new).__init__(batch_shape, validate_args=False)
+    new._validate_args = dist._validate_args
+    return new
 
 
 def _standard_normal(shape, dtype, device):

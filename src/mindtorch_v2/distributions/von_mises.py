@@ -7,7 +7,7 @@ import mindtorch_v2 as torch
 
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property
+from .utils import broadcast_all, expand_params, lazy_property
 
 __all__ = ["VonMises"]
 
@@ -78,13 +78,7 @@ class VonMises(Distribution):
                                      x).to(self.loc.dtype)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(VonMises, _instance)
-        batch_shape = torch.Size(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.concentration = self.concentration.expand(batch_shape)
-        super(VonMises, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_params(self, VonMises, batch_shape, _instance, "loc", "concentration")
 
     @property
     def mean(self):

@@ -4,7 +4,6 @@ This file only re-exports; the functions live in submodules (``device``: availab
 selection, properties, peer access, pinned memory; ``streams``: streams and events;
 ``memory``: allocator statistics, summary, snapshots, fraction, empty_cache).
 """
-from . import device as _device_mod
 from . import memory, streams
 from .device import (  # noqa: F401
     _get_device_name, _get_device_capability, can_device_access_peer, current_device, device,

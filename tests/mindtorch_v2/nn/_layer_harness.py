@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import pathlib
 
+import pytest
 import torch as T
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
@@ -46,6 +47,15 @@ def _leaves(inputs, dtype):
             it.append(x)
             im.append(x)
     return lt, lm, it, im
+
+
+def raises_same(make, x):
+    """The module ``make(nn)`` fails on ``x`` in torch and with the same exception type in
+    mindtorch."""
+    with pytest.raises(Exception) as et:
+        make(T.nn)(x)
+    with pytest.raises(et.type):
+        make(M.nn)(to_mt(x))
 
 
 def pair(make, dtype=T.float64):

@@ -7,36 +7,9 @@ import torch as T
 
 import mindtorch_v2 as M
 import mindtorch_v2.nn.functional  # noqa: F401  (torch.nn.functional as an attribute)
-from helpers import assert_same, raises_like
+from helpers import raises_like, run_both
 
 RNG = np.random.default_rng(1)
-
-
-def _leaf(lib, a, dtype, noncontig):
-    """A leaf of array ``a``; with ``noncontig`` the value is every other column of it."""
-    if noncontig:
-        wide = np.repeat(a, 2, axis=-1)
-        base = lib.tensor(wide, dtype=dtype, requires_grad=True)
-        return base, base[..., ::2]
-    t = lib.tensor(a, dtype=dtype, requires_grad=True)
-    return t, t
-
-
-def run_both(fn, arrays, dtype="float64", noncontig=False, grad=True, **kw):
-    """fn(lib, *tensors) in both libraries; compare outputs and the leaves' gradients."""
-    res = {}
-    for lib in (M, T):
-        dt = getattr(lib, dtype)
-        pairs = [_leaf(lib, a, dt, noncontig) for a in arrays]
-        out = fn(lib, *[v for _, v in pairs])
-        if grad:
-            g = np.random.default_rng(7).standard_normal(tuple(out.shape))
-            out.backward(lib.tensor(g, dtype=out.dtype))
-        res[lib] = out, [b.grad for b, _ in pairs]
-    assert_same(res[M][0], res[T][0], **kw)
-    if grad:
-        for gm, gt in zip(res[M][1], res[T][1]):
-            assert_same(gm, gt, **kw)
 
 
 def R(*shape):

@@ -1,4 +1,5 @@
-"""Backward formulas of the extra family (igamma, igammac, frexp)."""
+"""Backward formulas of the extra family: igamma, igammac, frexp, and linalg_lu_factor_ex
+(registered in ``_ops/lu.py``)."""
 from __future__ import annotations
 
 from ..derivatives import defgrad

@@ -38,20 +38,17 @@ def _diag(v):
     return _M().diag_embed(v)
 
 
-def _eye_like(x, n):
-    return _M().eye(n, dtype=x.dtype, device=x.device)
-
-
 # ---------------------------------------------------------------------------------------
 # products
 # ---------------------------------------------------------------------------------------
 
-def _mm_grads(g, a, b):
-    return g @ _H(b), _H(a) @ g
+def _mm_grads(g, a, b, *, needs):
+    # skip the product an input without grad would discard (a network's first layer)
+    return g @ _H(b) if needs[0] else None, _H(a) @ g if needs[1] else None
 
 
 @defgrad("matmul")
-def _matmul(g, a, b):
+def _matmul(g, a, b, *, needs):
     if a.dim() == 1 and b.dim() == 1:
         return g * _c(b), g * _c(a)
     if a.dim() == 1:      # (k) @ (..., k, n): treat a as a row vector
@@ -62,7 +59,18 @@ def _matmul(g, a, b):
         ga = g.unsqueeze(-1) @ _c(b).unsqueeze(-2)
         gb = (_H(a) @ g.unsqueeze(-1)).squeeze(-1)
         return ga, gb
-    return _mm_grads(g, a, b)
+    if a.dim() > 2 and b.dim() == 2:
+        # batched input times a weight (linear layers): fold the batch into rows so the
+        # weight grad is one product, not a per-matrix product summed afterwards
+        ga = g @ _H(b) if needs[0] else None
+        gb = None
+        if needs[1]:
+            rows = 1
+            for d in a.shape[:-1]:
+                rows *= d
+            gb = _H(a.reshape(rows, a.shape[-1])) @ g.reshape(rows, g.shape[-1])
+        return ga, gb
+    return _mm_grads(g, a, b, needs=needs)
 
 
 defgrad("mm", _mm_grads)

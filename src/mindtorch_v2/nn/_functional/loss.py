@@ -420,7 +420,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if unbatched:
         log_probs = log_probs.unsqueeze(1)
         targets = targets.unsqueeze(0) if targets.dim() == 1 else targets
-    tlen_n, n, c = log_probs.shape
+    tlen_n, n, _ = log_probs.shape
     il = _lengths(input_lengths, n)
     tl = _lengths(target_lengths, n)
     if targets.dim() == 1 and not unbatched:        # concatenated targets

@@ -212,6 +212,18 @@ def _feature_shape(name, input, nsp):
     return tuple(input.shape[:lead]) + (1,) * (nd - lead)
 
 
+def _warn_unexpected_dim(nd, nsp):
+    """torch's deprecation warning of dropout2d / dropout3d for a rank other than nsp + 1
+    or nsp + 2."""
+    if nd not in (nsp + 1, nsp + 2):
+        warnings.warn(f"dropout{nsp}d: Received a {nd}-D input to dropout{nsp}d, which is "
+                      f"deprecated and will result in an error in a future release. To retain "
+                      f"the behavior and silence this warning, please use dropout instead. "
+                      f"Note that dropout{nsp}d exists to provide channel-wise dropout on "
+                      f"inputs with {nsp} spatial dimensions, a channel dimension, and an "
+                      f"optional batch dimension (i.e. {nsp + 1}D or {nsp + 2}D inputs).")
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) or (C, L) input."""
     _check_p(p)
@@ -222,13 +234,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, H, W) or (C, H, W) input."""
     _check_p(p)
     nd = input.dim()
-    if nd not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated "
-                      f"and will result in an error in a future release. To retain the "
-                      f"behavior and silence this warning, please use dropout instead. Note "
-                      f"that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      f"spatial dimensions, a channel dimension, and an optional batch "
-                      f"dimension (i.e. 3D or 4D inputs).")
+    _warn_unexpected_dim(nd, 2)
     if nd == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
                       "channel-wise 1D dropout behavior is desired - input is interpreted as "
@@ -246,13 +252,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input."""
     _check_p(p)
     nd = input.dim()
-    if nd not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated "
-                      f"and will result in an error in a future release. To retain the "
-                      f"behavior and silence this warning, please use dropout instead. Note "
-                      f"that dropout3d exists to provide channel-wise dropout on inputs with 3 "
-                      f"spatial dimensions, a channel dimension, and an optional batch "
-                      f"dimension (i.e. 4D or 5D inputs).")
+    _warn_unexpected_dim(nd, 3)
     if nd < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     lead = 1 if nd == 4 else 2

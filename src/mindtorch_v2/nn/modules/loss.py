@@ -30,40 +30,38 @@ class _WeightedLoss(_Loss):
         self.register_buffer("weight", weight)
 
 
-class L1Loss(_Loss):
+class _PairLoss(_Loss):
+    """A loss that is ``_fn(input, target, reduction=...)``."""
+
+    __constants__ = ["reduction"]
+    _fn = None
+
+    def forward(self, input, target):
+        return type(self)._fn(input, target, reduction=self.reduction)
+
+
+class L1Loss(_PairLoss):
     """Mean absolute error."""
 
-    __constants__ = ["reduction"]
-
-    def forward(self, input, target):
-        return F.l1_loss(input, target, reduction=self.reduction)
+    _fn = staticmethod(F.l1_loss)
 
 
-class MSELoss(_Loss):
+class MSELoss(_PairLoss):
     """Mean squared error."""
 
-    __constants__ = ["reduction"]
-
-    def forward(self, input, target):
-        return F.mse_loss(input, target, reduction=self.reduction)
+    _fn = staticmethod(F.mse_loss)
 
 
-class SoftMarginLoss(_Loss):
+class SoftMarginLoss(_PairLoss):
     """log(1 + exp(-y * x)) for targets y in {-1, 1}."""
 
-    __constants__ = ["reduction"]
-
-    def forward(self, input, target):
-        return F.soft_margin_loss(input, target, reduction=self.reduction)
+    _fn = staticmethod(F.soft_margin_loss)
 
 
-class MultiLabelMarginLoss(_Loss):
+class MultiLabelMarginLoss(_PairLoss):
     """Multi-class multi-label hinge loss over target class indices."""
 
-    __constants__ = ["reduction"]
-
-    def forward(self, input, target):
-        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+    _fn = staticmethod(F.multilabel_margin_loss)
 
 
 class NLLLoss(_WeightedLoss):
