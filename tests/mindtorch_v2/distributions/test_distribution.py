@@ -53,7 +53,14 @@ def _same_error(fn):
     lambda lib: lib.distributions.Binomial(3, _x(lib, [0.5])).log_prob(_x(lib, [4.0])),
 ])
 def test_validation_errors_match_torch(fn):
-    _same_error(fn)
+    # real torch.compile (called by another test in the same worker) switches torch's
+    # default argument validation off; both libraries must validate here
+    prev = T.distributions.Distribution._validate_args
+    T.distributions.Distribution.set_default_validate_args(True)
+    try:
+        _same_error(fn)
+    finally:
+        T.distributions.Distribution.set_default_validate_args(prev)
 
 
 def test_validate_args_off():
