@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 
 from .._dispatch.dispatcher import STATE
-from .._tensor import Tensor
+from .._tensor import Tensor, _non_overlapping_and_dense
 from . import anomaly
 from .node import AccumulateGrad, edge_of, grad_accumulator
 
@@ -151,6 +151,21 @@ def _run_retain_hooks(node, grads):
             t.grad = g.detach().clone() if t.grad is None else t.grad + g.detach()
 
 
+def _in_layout_of(var, g):
+    """A copy of ``g`` laid out like ``var`` (dense) or contiguous (var overlaps/has gaps)."""
+    if _non_overlapping_and_dense(var._shape, var._stride):
+        from .._ops.creation import empty_strided
+        out = empty_strided(var._shape, var._stride, dtype=g.dtype, device=g.device)
+        out.copy_(g)
+        return out
+    return g.clone(memory_format=_contiguous_format())
+
+
+def _contiguous_format():
+    from .._ops.copy_ops import contiguous_format
+    return contiguous_format
+
+
 def _accumulate(acc, g, create_graph, owned):
     var = acc.variable
     hooks = var.__dict__.get("_backward_hooks")
@@ -165,7 +180,13 @@ def _accumulate(acc, g, create_graph, owned):
         g = g.detach()
     old = var.grad
     if old is None:
-        if id(g) in owned or g._base is not None:
+        if g._stride != var._stride and var._shape == g._shape:
+            # torch's layout contract: .grad has the parameter's strides when those are
+            # dense (a weight's grad from x^T @ g arrives transposed; the optimizer's
+            # in-place updates then stream through both in the same order), else it is
+            # contiguous
+            g = _in_layout_of(var, g)
+        elif id(g) in owned or g._base is not None:
             g = g.clone()
         owned.add(id(g))
         var.grad = g
@@ -224,7 +245,8 @@ def run_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=Fal
             _, _, node = heapq.heappop(ready)
             is_acc = type(node) is AccumulateGrad
             buf = buffers.pop(node, None)
-            n_all = _num_outputs(node)
+            om = getattr(node, "out_meta", None)
+            n_all = len(om) if om is not None else 1
             if buf is None:
                 grads = [None] * n_all
             elif n_all == 1 and len(buf) == 1 and 0 in buf:  # the common single output
@@ -252,7 +274,7 @@ def run_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=Fal
                 continue
             if needed is not None and node not in needed:
                 continue
-            if all(g is None for g in grads):
+            if (grads[0] is None and len(grads) == 1) or all(g is None for g in grads):
                 outs = [None] * len(node.next_functions)
             else:
                 outs = node.apply(grads)

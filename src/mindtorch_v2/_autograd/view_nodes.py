@@ -91,6 +91,12 @@ class ViewOfBase(Node):
         result = _base_like(g, self.base_shape, self.base_stride)
         result.zero_()
         shape, stride, off = self.geom
+        # an expanded view aliases base elements: their grads add up (summed over the
+        # stride-0 dims), a copy through the overlapping view would be refused
+        dup = [i for i, (n, st) in enumerate(zip(shape, stride)) if st == 0 and n > 1]
+        if dup:
+            g = g.sum(dup, keepdim=True)
+            shape = tuple(1 if i in dup else n for i, n in enumerate(shape))
         as_strided(result, shape, stride, off).copy_(g)
         return [result]
 

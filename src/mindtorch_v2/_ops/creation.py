@@ -472,6 +472,8 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
             dtype = D.get_default_dtype()
         else:
             dtype = D.int64
+    if dtype is D.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if any(isinstance(v, builtins.float) and not math.isfinite(v) for v in (start, end)):

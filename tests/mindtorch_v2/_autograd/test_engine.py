@@ -374,3 +374,18 @@ def test_grad_shape_mismatch_raises():
         (_leaf(lib, [1., 2.]) * 2).backward(lib.ones(3))
     em, et = raises_like(lambda: f(M), lambda: f(T))
     assert "Mismatch in shape" in str(em)
+
+
+def test_leaf_grad_follows_the_leaf_layout_like_torch():
+    import numpy as np
+    import torch as T
+    import mindtorch_v2 as M
+    a = np.arange(12.0).reshape(4, 3)
+    for shape_fn in (lambda x: x.t(), lambda x: x[:, ::2], lambda x: x):
+        grads = []
+        for lib in (M, T):
+            w = shape_fn(lib.from_numpy(a.copy())).requires_grad_()
+            (w * 2).sum().backward()
+            grads.append(w.grad)
+        assert grads[0].stride() == grads[1].stride()
+        assert grads[0].tolist() == grads[1].tolist()

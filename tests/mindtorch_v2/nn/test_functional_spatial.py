@@ -182,3 +182,20 @@ def test_errors(exc, fn):
         fn(TF, T)
     with pytest.raises(exc):
         fn(MF, M)
+
+
+@pytest.mark.parametrize("nd", [1, 2])
+def test_max_pool_indices_with_nan_and_ties_match_torch(nd):
+    import torch as T
+    import mindtorch_v2 as M
+    import mindtorch_v2.nn.functional as MF
+    import numpy as np
+    shape = (1, 2) + (6,) * nd
+    a = np.random.default_rng(0).integers(0, 3, size=shape).astype(np.float64)
+    a.flat[::5] = np.nan
+    tf = getattr(T.nn.functional, f"max_pool{nd}d")
+    mf = getattr(MF, f"max_pool{nd}d")
+    tv, ti = tf(T.from_numpy(a), 3, 2, ceil_mode=True, return_indices=True)
+    mv, mi = mf(M.from_numpy(a), 3, 2, ceil_mode=True, return_indices=True)
+    assert mi.tolist() == ti.tolist()
+    np.testing.assert_array_equal(mv.numpy(), tv.numpy())

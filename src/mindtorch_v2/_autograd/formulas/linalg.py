@@ -42,9 +42,19 @@ def _diag(v):
 # products
 # ---------------------------------------------------------------------------------------
 
+def _col_major(t):
+    return t.dim() == 2 and t.stride(0) == 1 and t.stride(1) != 1
+
+
 def _mm_grads(g, a, b, *, needs):
     # skip the product an input without grad would discard (a network's first layer)
-    return g @ _H(b) if needs[0] else None, _H(a) @ g if needs[1] else None
+    ga = g @ _H(b) if needs[0] else None
+    gb = None
+    if needs[1]:
+        # b = W.T (linear layers): compute the grad transposed so W's grad comes out in W's
+        # row-major layout, as torch's linear backward does (no relayout copy afterwards)
+        gb = _H(_H(g) @ a) if _col_major(b) else _H(a) @ g
+    return ga, gb
 
 
 @defgrad("matmul")
@@ -68,7 +78,8 @@ def _matmul(g, a, b, *, needs):
             rows = 1
             for d in a.shape[:-1]:
                 rows *= d
-            gb = _H(a.reshape(rows, a.shape[-1])) @ g.reshape(rows, g.shape[-1])
+            a2, g2 = a.reshape(rows, a.shape[-1]), g.reshape(rows, g.shape[-1])
+            gb = _H(_H(g2) @ a2) if _col_major(b) else _H(a2) @ g2
         return ga, gb
     return _mm_grads(g, a, b, needs=needs)
 

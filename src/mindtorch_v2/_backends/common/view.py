@@ -135,6 +135,10 @@ def expand(shape, stride, sizes):
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
                                f"size ({old}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(shape)}")
+    # torch gives a new size-1 leading dim the stride a contiguous layout would have
+    for i in reversed(range(n_new - n_old)):
+        if out_shape[i] == 1 and i + 1 < n_new:
+            out_stride[i] = out_shape[i + 1] * out_stride[i + 1]
     return tuple(out_shape), tuple(out_stride)
 
 

@@ -49,6 +49,8 @@ def fill_kernel(x, value):
     a = arr(x)
     if hasattr(value, "_shape"):
         value = arr(value)
+    elif type(value) is int and value < 0 and a.dtype.kind == "u":
+        value %= 1 << (8 * a.itemsize)  # torch wraps negatives into unsigned types
     a[...] = value
     return x
 

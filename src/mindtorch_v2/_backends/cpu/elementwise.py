@@ -148,7 +148,10 @@ def _broadcast_error(a, b):
     raise RuntimeError(f"cannot broadcast shapes {list(sa)} and {list(sb)}")
 
 
-def _zero_div_check(y, cdt):
+def _zero_div_check(y, cdt, x=None):
+    # torch only fails when a zero divisor is actually used: an empty output never raises
+    if x is not None and np.size(x) == 0:
+        return
     if cdt.category <= D.INT and np.any(np.asarray(y) == 0):
         raise RuntimeError("ZeroDivisionError")
 
@@ -162,7 +165,25 @@ def binary_kernel(op, pre=None):
 
     heaviside = name == "heaviside"
 
+    fast_ok = pre is None and not heaviside
+
     def kernel(a, b):
+        if fast_ok and type(b) is Tensor and type(a) is Tensor and a.dtype is b.dtype:
+            # hot path: two same-dtype CPU tensors computed in their own dtype
+            x, y = a._np, b._np
+            if x is not None and y is not None:
+                cdt, odt, up = lookup(a.dtype)
+                if cdt is a.dtype and not up and not (ordered and cdt.is_complex):
+                    try:
+                        r = npfn(x, y)
+                    except ValueError:
+                        _broadcast_error(a, b)
+                    except TypeError:
+                        r = None
+                    if r is not None:
+                        if r.dtype != odt.np:
+                            r = r.astype(odt.np)
+                        return wrap(_conform(r, a, b) if r.ndim > 1 else r, odt)
         x, y, pdt = _operands(a, b, name)
         if heaviside:
             op.meta(a, b)
@@ -189,7 +210,7 @@ def binary_kernel(op, pre=None):
 
 
 def _zero_div_pre(x, y, cdt):
-    _zero_div_check(y, cdt)
+    _zero_div_check(y, cdt, x)
     return x, y
 
 
@@ -217,6 +238,19 @@ def _addsub_kernel(npfn, name):
     is_sub = name == "sub"
 
     def kernel(a, b, alpha=1):
+        if alpha == 1 and type(alpha) is int and type(b) is Tensor and type(a) is Tensor \
+                and a.dtype is b.dtype and a.dtype is not D.bool:
+            # hot path: two same-dtype CPU tensors, no alpha
+            x, y = a._np, b._np
+            cdt = a.dtype
+            if x is not None and y is not None and lookup(cdt)[0] is cdt:
+                try:
+                    r = npfn(x, y)
+                except ValueError:
+                    _broadcast_error(a, b)
+                if r.dtype != cdt.np:
+                    r = r.astype(cdt.np)
+                return wrap(_conform(r, a, b) if r.ndim > 1 else r, cdt)
         x, y, pdt = _operands(a, b, name)
         cdt = lookup(pdt)[0]
         if is_sub and (pdt is D.bool or type(a) is bool or type(b) is bool or (
@@ -266,7 +300,7 @@ def _div_kernel():
         y = _cast(y, cdt)
         try:
             if cdt.category <= D.INT:
-                _zero_div_check(y, cdt)
+                _zero_div_check(y, cdt, x)
                 r = np.floor_divide(x, y) if rounding_mode == "floor" else _trunc_int_div(x, y)
             elif rounding_mode == "floor":
                 r = np.floor_divide(x, y)
@@ -460,8 +494,21 @@ def inplace_kernel(outplace):
 def _fast_inplace_binary(op, outplace):
     """x op= y writing straight into x when no cast is needed (the optimizer's hot path)."""
     npfn = op.extra["np"]
+    is_add = op.name == "add"
 
     def kernel(self, other, *extra):
+        if is_add and extra and type(extra[0]) in (int, float) and isinstance(other, Tensor) \
+                and other.dtype is self.dtype and self.dtype.category == D.FLOAT and \
+                len(other._shape) <= len(self._shape):
+            # p.add_(g, alpha=-lr): scale into a temporary, add in place (as the out-of-place
+            # kernel rounds: alpha * other in the tensor dtype, then the sum)
+            x = arr(self)
+            y = arr(other)
+            try:
+                np.add(x, np.multiply(y, extra[0], dtype=y.dtype), out=x)
+                return self
+            except ValueError:
+                pass
         if not extra and isinstance(npfn, np.ufunc):
             if isinstance(other, Tensor):
                 if other.dtype is self.dtype and len(other._shape) <= len(self._shape):

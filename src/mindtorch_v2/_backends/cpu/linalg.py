@@ -63,6 +63,19 @@ def matmul(a, b):
         L._matmul_meta(a, b)
     x, y = _np(a), _np(b)
     try:
+        if x.ndim > 2 and y.ndim == 2:
+            # (..., m, k) @ (k, n) as one GEMM over all rows (like torch): NumPy would loop
+            # over the batch calling a small GEMM per matrix
+            lead = x.shape[:-1]
+            rows = 1
+            for d in lead:
+                rows *= d
+            x = x.reshape(rows, x.shape[-1])
+            if dt in _HALF:
+                r = np.matmul(x.astype(_F32), y.astype(_F32)).astype(dt.np)
+            else:
+                r = np.matmul(x, y)
+            return wrap(r.reshape(lead + (y.shape[1],)), dt)
         if dt in _HALF:
             r = np.matmul(x.astype(_F32), y.astype(_F32)).astype(dt.np)
         else:

@@ -40,21 +40,43 @@ def _windows(a, k, s, d, out):
 def _pad(a, before, after, value=0):
     if not any(before) and not any(after):
         return a
-    return np.pad(a, [(0, 0), (0, 0)] + list(zip(before, after)), constant_values=value)
+    # a fill and one slice copy: np.pad's generic machinery costs more than the copy
+    shape = a.shape[:2] + tuple(n + b + e for n, b, e in zip(a.shape[2:], before, after))
+    out = np.full(shape, value, dtype=a.dtype) if value else np.zeros(shape, dtype=a.dtype)
+    out[(slice(None),) * 2 + tuple(slice(b, b + n) for b, n in zip(before, a.shape[2:]))] = a
+    return out
 
 
 def conv_np(a, w, stride, padding, dilation, groups, out):
-    """Forward convolution of ``a`` (N, C, *L) with ``w`` (O, C/groups, *k)."""
+    """Forward convolution of ``a`` (N, C, *L) with ``w`` (O, C/groups, *k).
+
+    Small kernels (the usual case) build the im2col matrix one kernel offset at a time:
+    each offset copies a strided slice whose inner rows are contiguous, and the layout
+    ``(G, K, N*P)`` makes one GEMM per group.  Large kernels (e.g. a weight gradient,
+    where the "kernel" is a whole feature map) gather the windows through ``as_strided``.
+    """
     N, C = a.shape[:2]
     nd = a.ndim - 2
     O, Cg = w.shape[:2]
     k = w.shape[2:]
     G, Og = groups, O // groups
     a = _pad(a, padding, padding)
+    P, K = math.prod(out), Cg * math.prod(k)
+    sp = tuple(range(3, 3 + nd))
+    if math.prod(k) <= P:
+        ag = a.reshape((N, G, Cg) + a.shape[2:])
+        cols = np.empty((G, Cg) + tuple(k) + (N,) + tuple(out), dtype=a.dtype)
+        lead = (slice(None),) * 3
+        for kidx in np.ndindex(*k):
+            sl = tuple(slice(kidx[i] * dilation[i],
+                             kidx[i] * dilation[i] + (out[i] - 1) * stride[i] + 1, stride[i])
+                       for i in range(nd))
+            cols[lead[:2] + kidx] = ag[lead + sl].transpose((1, 2, 0) + sp)
+        res = np.matmul(w.reshape(G, Og, K), cols.reshape(G, K, N * P))  # (G, Og, N*P)
+        return res.reshape((O, N) + tuple(out)).transpose((1, 0) + tuple(range(2, 2 + nd)))
     win = _windows(a, k, stride, dilation, out)  # (N, C, *out, *k)
     win = win.reshape((N, G, Cg) + tuple(out) + tuple(k))
-    perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    P, K = math.prod(out), Cg * math.prod(k)
+    perm = (1, 0) + sp + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
     cols = win.transpose(perm).reshape(G, N * P, K)  # the im2col copy
     res = np.matmul(cols, w.reshape(G, Og, K).transpose(0, 2, 1))  # (G, N*P, Og)
     res = res.reshape((G, N) + tuple(out) + (Og,))
@@ -63,7 +85,11 @@ def conv_np(a, w, stride, padding, dilation, groups, out):
 
 
 def conv_transpose_np(a, w, stride, padding, dilation, groups, out):
-    """Transposed convolution of ``a`` (N, Cin, *L) with ``w`` (Cin, O/groups, *k)."""
+    """Transposed convolution of ``a`` (N, Cin, *L) with ``w`` (Cin, O/groups, *k).
+
+    One GEMM per group gives the columns in layout ``(G, Og, *k, N, *L)``, so col2im (a
+    loop over kernel offsets adding strided slices) reads contiguous blocks.
+    """
     N, Cin = a.shape[:2]
     L = a.shape[2:]
     nd = len(L)
@@ -71,22 +97,20 @@ def conv_transpose_np(a, w, stride, padding, dilation, groups, out):
     k = w.shape[2:]
     G, Cg = groups, Cin // groups
     P = math.prod(L)
-    xm = a.reshape(N, G, Cg, P).transpose(1, 0, 3, 2).reshape(G, N * P, Cg)
-    cols = np.matmul(xm, w.reshape(G, Cg, -1))  # (G, N*P, Og*prod(k))
-    cols = cols.reshape((G, N) + tuple(L) + (Og,) + tuple(k))
-    # -> (N, G, Og, *k, *L)
-    cols = cols.transpose((1, 0, 2 + nd) + tuple(range(3 + nd, 3 + 2 * nd))
-                          + tuple(range(2, 2 + nd)))
+    xm = a.reshape(N, G, Cg, P).transpose(1, 2, 0, 3).reshape(G, Cg, N * P)
+    cols = np.matmul(w.reshape(G, Cg, -1).transpose(0, 2, 1), xm)  # (G, Og*prod(k), N*P)
+    cols = cols.reshape((G, Og) + tuple(k) + (N,) + tuple(L))
     size = [max((L[i] - 1) * stride[i] + (k[i] - 1) * dilation[i] + 1, padding[i] + out[i])
             for i in range(nd)]
-    buf = np.zeros((N, G, Og) + tuple(size), dtype=cols.dtype)
+    buf = np.zeros((G, Og, N) + tuple(size), dtype=cols.dtype)
     lead = (slice(None),) * 3
     for kidx in np.ndindex(*k):
         sl = tuple(slice(kidx[i] * dilation[i], kidx[i] * dilation[i]
                          + (L[i] - 1) * stride[i] + 1, stride[i]) for i in range(nd))
-        buf[lead + sl] += cols[lead + kidx]
+        buf[lead + sl] += cols[lead[:2] + kidx]
     crop = tuple(slice(padding[i], padding[i] + out[i]) for i in range(nd))
-    return buf[lead + crop].reshape((N, G * Og) + tuple(out))
+    res = buf[lead + crop].reshape((G * Og, N) + tuple(out))
+    return res.transpose((1, 0) + tuple(range(2, 2 + nd)))
 
 
 def _convolution(x, w, bias, stride, padding, dilation, transposed, output_padding, groups):
@@ -107,18 +131,12 @@ def _lowest(dt):
     return -np.inf if dt.kind in "fc" else np.iinfo(dt).min
 
 
-def _flat_index(argk, k, s, p, d, out, L):
-    """Flat (within the spatial plane) input index of each window's chosen element."""
-    nd = len(k)
-    kk = np.unravel_index(argk, k)
-    flat = np.zeros(argk.shape, dtype=np.int64)
-    for i in range(nd):
-        o = np.arange(out[i]).reshape((-1,) + (1,) * (nd - 1 - i)) * s[i] - p[i]
-        flat = flat * L[i] + (o + kk[i] * d[i])
-    return flat
-
-
 def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
+    """Running max over the kernel offsets (one strided slice each, no window copy).
+
+    Ties keep the first offset (np.maximum keeps its first operand on ties and propagates
+    NaN into the value).
+    """
     shape = S.max_pool_shape(x, kernel_size, stride, padding, dilation, ceil_mode)
     a = _np_in(x)
     out = shape[2:]
@@ -127,11 +145,36 @@ def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
     right = [max(0, (out[i] - 1) * stride[i] + (kernel_size[i] - 1) * dilation[i] + 1
                  - L[i] - padding[i]) for i in range(nd)]
     ap = _pad(a, padding, right, _lowest(a.dtype))
-    win = _windows(ap, kernel_size, stride, dilation, out)
-    wr = win.reshape(shape + (math.prod(kernel_size),))
-    argk = wr.argmax(-1)
-    vals = np.take_along_axis(wr, argk[..., None], -1)[..., 0]
-    idx = _flat_index(argk, kernel_size, stride, padding, dilation, out, L)
+    isfloat = a.dtype.kind in "fc"
+    K = math.prod(kernel_size)
+    kdt = np.int8 if K < 128 else np.int64
+    vals = argk = None
+    lead = (slice(None),) * 2
+    for j, kidx in enumerate(np.ndindex(*kernel_size)):
+        sl = ap[lead + tuple(slice(kidx[i] * dilation[i],
+                                   kidx[i] * dilation[i] + (out[i] - 1) * stride[i] + 1,
+                                   stride[i]) for i in range(nd))]
+        if vals is None:
+            vals = sl.copy()
+            argk = np.zeros(sl.shape, dtype=kdt)
+            continue
+        m = np.greater(sl, vals)
+        if isfloat:  # torch's CPU kernel: ``val > max || isnan(val)`` (the last NaN wins)
+            m |= np.isnan(sl)
+        np.maximum(vals, sl, out=vals)
+        d = np.subtract(kdt(j), argk)  # argk = where(m, j, argk), without np.where's cost
+        d *= m.view(np.int8) if kdt is np.int8 else m
+        argk += d
+    # flat input index = window origin + the chosen offset within the window
+    row = [math.prod(L[i + 1:]) for i in range(nd)]
+    offs = np.zeros(kernel_size, dtype=np.int64)
+    base = np.zeros(tuple(out), dtype=np.int64)
+    for i in range(nd):
+        bshape = (1,) * i + (-1,) + (1,) * (nd - 1 - i)
+        offs = offs + (np.arange(kernel_size[i]) * dilation[i] * row[i]).reshape(bshape)
+        base = base + ((np.arange(out[i]) * stride[i] - padding[i]) * row[i]).reshape(bshape)
+    idx = offs.reshape(-1).take(argk)
+    idx += base
     return _out(vals, x.dtype), _out(idx, D.int64)
 
 
