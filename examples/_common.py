@@ -66,3 +66,53 @@ class _SimpleBar:
                 sys.stderr.flush()
         if show:
             sys.stderr.write("\r" + " " * 70 + "\r")
+
+
+def digits_data(torch, lib, batch_size, images=False):
+    """scikit-learn's bundled 8x8 digits scaled to [0, 1], split 75/25 (stratified):
+    (shuffled train DataLoader, test inputs as a NumPy array, test labels).  Inputs are
+    N x 1 x 8 x 8 images when ``images``, else flat rows of 64."""
+    import numpy as np
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    data = importlib.import_module(lib + ".utils.data")
+    digits = load_digits()
+    x = (digits.images if images else digits.data) / 16.0  # pixel values are 0..16
+    x = x.astype(np.float32)
+    if images:
+        x = x[:, None]
+    xtr, xte, ytr, yte = train_test_split(x, digits.target, test_size=0.25,
+                                          random_state=0, stratify=digits.target)
+    train = data.TensorDataset(torch.from_numpy(xtr), torch.from_numpy(ytr))
+    return data.DataLoader(train, batch_size=batch_size, shuffle=True), xte, yte
+
+
+def train_and_test(torch, lib, model, loader, opt, loss_fn, epochs, xte, yte,
+                   clip_norm=None, sched=None):
+    """Train for ``epochs`` (printing each epoch's mean loss), then print and return the test
+    accuracy.  ``clip_norm`` clips the gradient norm; ``sched`` steps once per epoch."""
+    t0 = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        total, n = 0.0, 0
+        for xb, yb in progress(loader, len(loader), f"epoch {epoch}"):
+            loss = loss_fn(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            if clip_norm is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
+            opt.step()
+            total += loss.item() * len(yb)
+            n += len(yb)
+        if sched is not None:
+            sched.step()
+        print(f"epoch {epoch:3d}  train loss {total / n:.4f}")
+
+    model.eval()
+    with torch.no_grad():
+        pred = model(torch.from_numpy(xte)).argmax(dim=1).numpy()
+    acc = float((pred == yte).mean())
+    print(f"trained in {time.perf_counter() - t0:.1f}s on {lib}")
+    print(f"test accuracy: {acc * 100:.2f}%")
+    return acc

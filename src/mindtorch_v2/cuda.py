@@ -7,8 +7,7 @@ Accelerator code for Ascend belongs in ``torch.npu``.
 """
 from __future__ import annotations
 
-import types
-import warnings
+from ._deprecated_amp import deprecated_amp_module
 
 __all__ = [
     "is_available", "device_count", "is_initialized", "init", "current_device", "set_device",
@@ -99,29 +98,4 @@ class device:
 # torch.cuda.amp: deprecated aliases of torch.amp with device 'cuda' (disabled here, with
 # torch's warnings).
 
-def _amp_autocast(enabled=True, dtype=None, cache_enabled=True):
-    from . import float16
-    from .amp import autocast
-    warnings.warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
-                  "`torch.amp.autocast('cuda', args...)` instead.", FutureWarning, stacklevel=2)
-    return autocast("cuda", dtype=dtype or float16, enabled=enabled,
-                    cache_enabled=cache_enabled)
-
-
-def _amp_grad_scaler(init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5,
-                     growth_interval=2000, enabled=True):
-    from .amp import GradScaler
-    warnings.warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use "
-                  "`torch.amp.GradScaler('cuda', args...)` instead.", FutureWarning,
-                  stacklevel=2)
-    return GradScaler("cuda", init_scale, growth_factor, backoff_factor, growth_interval,
-                      enabled)
-
-
-amp = types.ModuleType(__name__ + ".amp", "torch.cuda.amp (deprecated aliases of torch.amp)")
-amp.autocast = _amp_autocast
-amp.GradScaler = _amp_grad_scaler
-
-import sys as _sys  # noqa: E402
-
-_sys.modules.setdefault(amp.__name__, amp)  # ``import torch.cuda.amp``
+amp = deprecated_amp_module(__name__, "cuda", "float16")

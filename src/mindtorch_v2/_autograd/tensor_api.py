@@ -62,6 +62,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(res) if not single else (res[0],)
 
 
+def zero_grads(params, set_to_none=True):
+    """Reset the ``.grad`` of each parameter: to None, or zeroed in place (detached from any
+    graph first), as Module.zero_grad and Optimizer.zero_grad do."""
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            if p.grad.grad_fn is not None:
+                p.grad.detach_()
+            else:
+                p.grad.requires_grad_(False)
+            p.grad.zero_()
+
+
 def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -79,19 +79,26 @@ def _all_rightmost(result, n):
     return result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,)).all(-1)
 
 
-class _IndependentConstraint(Constraint):
-    """Reinterpret `reinterpreted_batch_ndims` batch dims of a constraint as event dims."""
+class _OnBase(Constraint):
+    """A constraint built on ``base_constraint``: discrete when that is."""
 
-    def __init__(self, base_constraint, reinterpreted_batch_ndims):
-        assert isinstance(base_constraint, Constraint)
-        assert isinstance(reinterpreted_batch_ndims, int) and reinterpreted_batch_ndims >= 0
+    def __init__(self, base_constraint):
         self.base_constraint = base_constraint
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
         super().__init__()
 
     @property
     def is_discrete(self):
         return self.base_constraint.is_discrete
+
+
+class _IndependentConstraint(_OnBase):
+    """Reinterpret `reinterpreted_batch_ndims` batch dims of a constraint as event dims."""
+
+    def __init__(self, base_constraint, reinterpreted_batch_ndims):
+        assert isinstance(base_constraint, Constraint)
+        assert isinstance(reinterpreted_batch_ndims, int) and reinterpreted_batch_ndims >= 0
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+        super().__init__(base_constraint)
 
     @property
     def event_dim(self):
@@ -110,17 +117,9 @@ class _IndependentConstraint(Constraint):
                 f"{self.reinterpreted_batch_ndims})")
 
 
-class MixtureSameFamilyConstraint(Constraint):
+class MixtureSameFamilyConstraint(_OnBase):
     """Constraint of a MixtureSameFamily: the component constraint checked with the
     component dimension reduced."""
-
-    def __init__(self, base_constraint):
-        self.base_constraint = base_constraint
-        super().__init__()
-
-    @property
-    def is_discrete(self):
-        return self.base_constraint.is_discrete
 
     @property
     def event_dim(self):
@@ -136,6 +135,15 @@ class MixtureSameFamilyConstraint(Constraint):
 
     def __repr__(self):
         return f"{self.__class__.__name__}({repr(self.base_constraint)})"
+
+
+class _Bounded(Constraint):
+    """A constraint shown with its bounds (the attributes named in ``_bounds``)."""
+    _bounds = ()
+
+    def __repr__(self):
+        args = ", ".join(f"{name}={getattr(self, name)}" for name in self._bounds)
+        return f"{self.__class__.__name__[1:]}({args})"
 
 
 class _Boolean(Constraint):
@@ -155,8 +163,9 @@ class _OneHot(Constraint):
         return is_boolean.all(-1) & is_normalized
 
 
-class _IntegerInterval(Constraint):
+class _IntegerInterval(_Bounded):
     is_discrete = True
+    _bounds = ("lower_bound", "upper_bound")
 
     def __init__(self, lower_bound, upper_bound):
         self.lower_bound = lower_bound
@@ -166,13 +175,10 @@ class _IntegerInterval(Constraint):
     def check(self, value):
         return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
 
-    def __repr__(self):
-        return (f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound}, "
-                f"upper_bound={self.upper_bound})")
 
-
-class _IntegerLessThan(Constraint):
+class _IntegerLessThan(_Bounded):
     is_discrete = True
+    _bounds = ("upper_bound",)
 
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
@@ -181,12 +187,10 @@ class _IntegerLessThan(Constraint):
     def check(self, value):
         return (value % 1 == 0) & (value <= self.upper_bound)
 
-    def __repr__(self):
-        return f"{self.__class__.__name__[1:]}(upper_bound={self.upper_bound})"
 
-
-class _IntegerGreaterThan(Constraint):
+class _IntegerGreaterThan(_Bounded):
     is_discrete = True
+    _bounds = ("lower_bound",)
 
     def __init__(self, lower_bound):
         self.lower_bound = lower_bound
@@ -195,16 +199,15 @@ class _IntegerGreaterThan(Constraint):
     def check(self, value):
         return (value % 1 == 0) & (value >= self.lower_bound)
 
-    def __repr__(self):
-        return f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound})"
-
 
 class _Real(Constraint):
     def check(self, value):
         return value == value  # False only for NaN
 
 
-class _GreaterThan(Constraint):
+class _GreaterThan(_Bounded):
+    _bounds = ("lower_bound",)
+
     def __init__(self, lower_bound):
         self.lower_bound = lower_bound
         super().__init__()
@@ -212,16 +215,15 @@ class _GreaterThan(Constraint):
     def check(self, value):
         return self.lower_bound < value
 
-    def __repr__(self):
-        return f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound})"
-
 
 class _GreaterThanEq(_GreaterThan):
     def check(self, value):
         return self.lower_bound <= value
 
 
-class _LessThan(Constraint):
+class _LessThan(_Bounded):
+    _bounds = ("upper_bound",)
+
     def __init__(self, upper_bound):
         self.upper_bound = upper_bound
         super().__init__()
@@ -229,11 +231,10 @@ class _LessThan(Constraint):
     def check(self, value):
         return value < self.upper_bound
 
-    def __repr__(self):
-        return f"{self.__class__.__name__[1:]}(upper_bound={self.upper_bound})"
 
+class _Interval(_Bounded):
+    _bounds = ("lower_bound", "upper_bound")
 
-class _Interval(Constraint):
     def __init__(self, lower_bound, upper_bound):
         self.lower_bound = lower_bound
         self.upper_bound = upper_bound
@@ -241,10 +242,6 @@ class _Interval(Constraint):
 
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
-
-    def __repr__(self):
-        return (f"{self.__class__.__name__[1:]}(lower_bound={self.lower_bound}, "
-                f"upper_bound={self.upper_bound})")
 
 
 class _HalfOpenInterval(_Interval):
@@ -305,28 +302,27 @@ class _Square(Constraint):
                           dtype=torch.bool, device=value.device)
 
 
+def _then(first, test, value):
+    """``first`` (a check's result) unless it holds everywhere; then ``test(value)``."""
+    return test(value) if bool(first.all()) else first
+
+
 class _Symmetric(_Square):
     def check(self, value):
-        square = super().check(value)
-        if not bool(square.all()):
-            return square
-        return torch.isclose(value, value.mT, atol=1e-6).all(-2).all(-1)
+        return _then(super().check(value),
+                     lambda v: torch.isclose(v, v.mT, atol=1e-6).all(-2).all(-1), value)
 
 
 class _PositiveSemidefinite(_Symmetric):
     def check(self, value):
-        sym = super().check(value)
-        if not bool(sym.all()):
-            return sym
-        return torch.linalg.eigvalsh(value).ge(0).all(-1)
+        return _then(super().check(value), lambda v: torch.linalg.eigvalsh(v).ge(0).all(-1),
+                     value)
 
 
 class _PositiveDefinite(_Symmetric):
     def check(self, value):
-        sym = super().check(value)
-        if not bool(sym.all()):
-            return sym
-        return torch.linalg.cholesky_ex(value).info.eq(0)
+        return _then(super().check(value), lambda v: torch.linalg.cholesky_ex(v).info.eq(0),
+                     value)
 
 
 class _Cat(Constraint):

@@ -276,6 +276,17 @@ def _lowrank_mahalanobis(q, x):
                                       x, q._capacitance_tril)
 
 
+def _tril_logdet(L):
+    """log det(L L^T) of a lower-triangular L with a positive diagonal."""
+    return 2 * L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+
+def _gaussian_kl(p, logdet_q, logdet_p, trace, mahalanobis):
+    """KL(p || q) of multivariate Gaussians from its parts:
+    0.5 (log|Sq| - log|Sp| + tr(Sq^-1 Sp) + mahalanobis - k)."""
+    return 0.5 * (logdet_q - logdet_p + trace + mahalanobis - p.event_shape[0])
+
+
 # Gaussian KL = 1/2 [log det Sq - log det Sp + tr(Sq^-1 Sp) + |mq - mp|^2_Sq^-1 - n]; with a
 # low-rank q the trace and Mahalanobis terms use Woodbury: Sq^-1 = Dq^-1 - A^T A.
 @register_kl(LowRankMultivariateNormal, LowRankMultivariateNormal)
@@ -288,7 +299,7 @@ def _kl_lowrankmultivariatenormal_lowrankmultivariatenormal(p, q):
     term2 = ((pD / qD).sum(-1) + _trace_xxt(pW * qD.rsqrt().unsqueeze(-1)) -
              _trace_xxt(A * pD.sqrt().unsqueeze(-2)) - _trace_xxt(torch.matmul(A, pW)))
     term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
-    return 0.5 * (logdet_q - logdet_p + term2 + term3 - p.event_shape[0])
+    return _gaussian_kl(p, logdet_q, logdet_p, term2, term3)
 
 
 @register_kl(MultivariateNormal, LowRankMultivariateNormal)
@@ -296,11 +307,11 @@ def _kl_multivariatenormal_lowrankmultivariatenormal(p, q):
     _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
     logdet_q, A = _lowrank_parts(q)
     pL = p._unbroadcasted_scale_tril
-    logdet_p = 2 * pL.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    logdet_p = _tril_logdet(pL)
     qD = q._unbroadcasted_cov_diag
     term2 = _trace_xxt(pL * qD.rsqrt().unsqueeze(-1)) - _trace_xxt(torch.matmul(A, pL))
     term3 = _lowrank_mahalanobis(q, q.loc - p.loc)
-    return 0.5 * (logdet_q - logdet_p + term2 + term3 - p.event_shape[0])
+    return _gaussian_kl(p, logdet_q, logdet_p, term2, term3)
 
 
 @register_kl(LowRankMultivariateNormal, MultivariateNormal)
@@ -308,12 +319,12 @@ def _kl_lowrankmultivariatenormal_multivariatenormal(p, q):
     _same_event_shape(p, q, "(Low Rank) Multivariate Normals")
     logdet_p, _ = _lowrank_parts(p)
     qL = q._unbroadcasted_scale_tril
-    logdet_q = 2 * qL.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    logdet_q = _tril_logdet(qL)
     # tr(Sq^-1 (W W^T + D)) = |qL^-1 W|^2 + |qL^-1 D^1/2|^2
     term2 = (_trace_xxt(_tri_solve(qL, p._unbroadcasted_cov_factor)) +
              _trace_xxt(_tri_solve(qL, torch.diag_embed(p._unbroadcasted_cov_diag.sqrt()))))
     term3 = _batch_mahalanobis(qL, q.loc - p.loc)
-    return 0.5 * (logdet_q - logdet_p + term2 + term3 - p.event_shape[0])
+    return _gaussian_kl(p, logdet_q, logdet_p, term2, term3)
 
 
 @register_kl(Normal, Normal)

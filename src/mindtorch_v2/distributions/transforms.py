@@ -65,9 +65,12 @@ class Transform:
         if self._inv is not None:
             inv = self._inv()
         if inv is None:
-            inv = _InverseTransform(self)
+            inv = self._make_inv()
             self._inv = weakref.ref(inv)
         return inv
+
+    def _make_inv(self):
+        return _InverseTransform(self)
 
     @property
     def sign(self):
@@ -90,24 +93,21 @@ class Transform:
     __hash__ = object.__hash__
 
     def __call__(self, x):
-        if self._cache_size == 0:
-            return self._call(x)
-        x_old, y_old = self._cached_x_y
-        if x is x_old:
-            return y_old
-        y = self._call(x)
-        self._cached_x_y = x, y
-        return y
+        return self._cached_apply(x, self._call, 0)
 
     def _inv_call(self, y):
+        return self._cached_apply(y, self._inverse, 1)
+
+    def _cached_apply(self, value, fn, side):
+        """fn(value), reusing the cached (x, y) pair; side: 0 if value is an x, 1 if a y."""
         if self._cache_size == 0:
-            return self._inverse(y)
-        x_old, y_old = self._cached_x_y
-        if y is y_old:
-            return x_old
-        x = self._inverse(y)
-        self._cached_x_y = x, y
-        return x
+            return fn(value)
+        cached = self._cached_x_y
+        if value is cached[side]:
+            return cached[1 - side]
+        result = fn(value)
+        self._cached_x_y = (value, result) if side == 0 else (result, value)
+        return result
 
     def _call(self, x):
         raise NotImplementedError
@@ -194,31 +194,27 @@ class ComposeTransform(Transform):
 
     __hash__ = object.__hash__
 
+    def _end_constraint(self, parts, near, far):
+        """The composition's ``near`` end ("domain" or "codomain"): that end part's constraint,
+        widened to the event dims carried from the far end; ``parts`` run far end first."""
+        if not parts:
+            return constraints.real
+        result = getattr(parts[-1], near)
+        event_dim = getattr(parts[0], far).event_dim
+        for part in parts:
+            event_dim += getattr(part, near).event_dim - getattr(part, far).event_dim
+            event_dim = max(event_dim, getattr(part, near).event_dim)
+        if event_dim > result.event_dim:
+            result = constraints.independent(result, event_dim - result.event_dim)
+        return result
+
     @constraints.dependent_property(is_discrete=False)
     def domain(self):
-        if not self.parts:
-            return constraints.real
-        domain = self.parts[0].domain
-        event_dim = self.parts[-1].codomain.event_dim
-        for part in reversed(self.parts):
-            event_dim += part.domain.event_dim - part.codomain.event_dim
-            event_dim = max(event_dim, part.domain.event_dim)
-        if event_dim > domain.event_dim:
-            domain = constraints.independent(domain, event_dim - domain.event_dim)
-        return domain
+        return self._end_constraint(self.parts[::-1], "domain", "codomain")
 
     @constraints.dependent_property(is_discrete=False)
     def codomain(self):
-        if not self.parts:
-            return constraints.real
-        codomain = self.parts[-1].codomain
-        event_dim = self.parts[0].domain.event_dim
-        for part in self.parts:
-            event_dim += part.codomain.event_dim - part.domain.event_dim
-            event_dim = max(event_dim, part.codomain.event_dim)
-        if event_dim > codomain.event_dim:
-            codomain = constraints.independent(codomain, event_dim - codomain.event_dim)
-        return codomain
+        return self._end_constraint(self.parts, "codomain", "domain")
 
     @property
     def bijective(self):
@@ -231,15 +227,9 @@ class ComposeTransform(Transform):
             sign = sign * p.sign
         return sign
 
-    @property
-    def inv(self):
-        inv = None
-        if self._inv is not None:
-            inv = self._inv()
-        if inv is None:
-            inv = ComposeTransform([p.inv for p in reversed(self.parts)])
-            self._inv = weakref.ref(inv)
-            inv._inv = weakref.ref(self)
+    def _make_inv(self):
+        inv = ComposeTransform([p.inv for p in reversed(self.parts)])
+        inv._inv = weakref.ref(self)
         return inv
 
     def with_cache(self, cache_size=1):
@@ -368,34 +358,36 @@ class ReshapeTransform(Transform):
             return self
         return ReshapeTransform(self.in_shape, self.out_shape, cache_size=cache_size)
 
+    @staticmethod
+    def _reshape_event(x, src, dst):
+        batch = tuple(x.shape[:x.dim() - len(src)])
+        return x.reshape(batch + tuple(dst))
+
     def _call(self, x):
-        batch = tuple(x.shape[:x.dim() - len(self.in_shape)])
-        return x.reshape(batch + tuple(self.out_shape))
+        return self._reshape_event(x, self.in_shape, self.out_shape)
 
     def _inverse(self, y):
-        batch = tuple(y.shape[:y.dim() - len(self.out_shape)])
-        return y.reshape(batch + tuple(self.in_shape))
+        return self._reshape_event(y, self.out_shape, self.in_shape)
 
     def log_abs_det_jacobian(self, x, y):
         batch = tuple(x.shape[:x.dim() - len(self.in_shape)])
         return x.new_zeros(batch) if hasattr(x, "new_zeros") else \
             torch.zeros(batch, dtype=x.dtype, device=x.device)
 
-    def forward_shape(self, shape):
-        if len(shape) < len(self.in_shape):
+    @staticmethod
+    def _swap_event_shape(shape, src, dst):
+        if len(shape) < len(src):
             raise ValueError("Too few dimensions on input")
-        cut = len(shape) - len(self.in_shape)
-        if tuple(shape[cut:]) != tuple(self.in_shape):
-            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {self.in_shape}")
-        return tuple(shape[:cut]) + tuple(self.out_shape)
+        cut = len(shape) - len(src)
+        if tuple(shape[cut:]) != tuple(src):
+            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {src}")
+        return tuple(shape[:cut]) + tuple(dst)
+
+    def forward_shape(self, shape):
+        return self._swap_event_shape(shape, self.in_shape, self.out_shape)
 
     def inverse_shape(self, shape):
-        if len(shape) < len(self.out_shape):
-            raise ValueError("Too few dimensions on input")
-        cut = len(shape) - len(self.out_shape)
-        if tuple(shape[cut:]) != tuple(self.out_shape):
-            raise ValueError(f"Shape mismatch: expected {shape[cut:]} but got {self.out_shape}")
-        return tuple(shape[:cut]) + tuple(self.in_shape)
+        return self._swap_event_shape(shape, self.out_shape, self.in_shape)
 
 
 def _eq_by_class(cls):
@@ -566,11 +558,7 @@ class AffineTransform(Transform):
             return constraints.real
         return constraints.independent(constraints.real, self.event_dim)
 
-    @constraints.dependent_property(is_discrete=False)
-    def codomain(self):
-        if self.event_dim == 0:
-            return constraints.real
-        return constraints.independent(constraints.real, self.event_dim)
+    codomain = domain
 
     def with_cache(self, cache_size=1):
         if self._cache_size == cache_size:
@@ -619,9 +607,7 @@ class AffineTransform(Transform):
         return torch.broadcast_shapes(shape, getattr(self.loc, "shape", ()),
                                       getattr(self.scale, "shape", ()))
 
-    def inverse_shape(self, shape):
-        return torch.broadcast_shapes(shape, getattr(self.loc, "shape", ()),
-                                      getattr(self.scale, "shape", ()))
+    inverse_shape = forward_shape
 
 
 # ---------------------------------------------------------------------------------------

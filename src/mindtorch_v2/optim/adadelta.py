@@ -1,9 +1,7 @@
 """Adadelta (torch.optim.Adadelta)."""
 from __future__ import annotations
 
-import mindtorch_v2 as torch
-
-from .optimizer import Optimizer, _check, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _check, _check_common, _step_state, _to_scalar, _weight_decayed
 
 __all__ = ["Adadelta"]
 
@@ -24,16 +22,13 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        return {"step": _zero_step(),
-                "square_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
-                "acc_delta": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        return _step_state(p, "square_avg", "acc_delta")
 
     def _update(self, p, grad, state, group):
         rho, eps = group["rho"], group["eps"]
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decayed(grad, p, group)
         square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
         std = square_avg.add(eps).sqrt_()
         delta = acc_delta.add(eps).sqrt_().div_(std).mul_(grad)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import mindtorch_v2 as torch
 
-from .optimizer import Optimizer, _check, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _check, _check_common, _to_scalar, _weight_decayed, _zero_step
 
 __all__ = ["Adagrad"]
 
@@ -42,8 +42,7 @@ class Adagrad(Optimizer):
     def _update(self, p, grad, state, group):
         state["step"] += 1
         step = state["step"].item()
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decayed(grad, p, group)
         clr = _to_scalar(group["lr"]) / (1 + (step - 1) * group["lr_decay"])
         state["sum"].addcmul_(grad, grad, value=1)
         std = state["sum"].sqrt().add_(group["eps"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import mindtorch_v2 as torch
 
-from .optimizer import Optimizer, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _adam_moments, _check_common, _step_state, _to_scalar, _zeros
 
 __all__ = ["Adam", "AdamW"]
 
@@ -27,26 +27,15 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        state = {"step": _zero_step(),
-                 "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
-                 "exp_avg_sq": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        state = _step_state(p, "exp_avg", "exp_avg_sq")
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+            state["max_exp_avg_sq"] = _zeros(p)
         return state
 
     def _update(self, p, grad, state, group):
-        lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
-        wd, eps = group["weight_decay"], group["eps"]
+        lr, (beta1, beta2), eps = _to_scalar(group["lr"]), group["betas"], group["eps"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        state["step"] += 1
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)
-            else:
-                grad = grad.add(p, alpha=wd)
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        step = state["step"].item()
+        step = _adam_moments(p, grad, state, group, lr)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if group["amsgrad"]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import mindtorch_v2 as torch
 
-from .optimizer import Optimizer, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _check_common, _step_state, _to_scalar, _weight_decayed
 
 __all__ = ["Adamax"]
 
@@ -21,16 +21,13 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        return {"step": _zero_step(),
-                "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
-                "exp_inf": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        return _step_state(p, "exp_avg", "exp_inf")
 
     def _update(self, p, grad, state, group):
         (beta1, beta2), eps = group["betas"], group["eps"]
         exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decayed(grad, p, group)
         exp_avg.lerp_(grad, 1 - beta1)
         torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
         clr = _to_scalar(group["lr"]) / (1 - beta1 ** state["step"].item())

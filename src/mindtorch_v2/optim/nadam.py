@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import mindtorch_v2 as torch
 
-from .optimizer import Optimizer, _check, _check_common, _scalar_dtype, _to_scalar, _zero_step
+from .optimizer import (Optimizer, _check, _check_common, _scalar_dtype, _to_scalar, _zero_step,
+                        _zeros)
 
 __all__ = ["NAdam"]
 
@@ -26,8 +27,7 @@ class NAdam(Optimizer):
 
     def _init_state(self, p, group):
         return {"step": _zero_step(), "mu_product": torch.tensor(1.0, dtype=_scalar_dtype()),
-                "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
-                "exp_avg_sq": torch.zeros_like(p, memory_format=torch.preserve_format)}
+                "exp_avg": _zeros(p), "exp_avg_sq": _zeros(p)}
 
     def _update(self, p, grad, state, group):
         lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]

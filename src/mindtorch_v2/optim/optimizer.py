@@ -19,6 +19,8 @@ from itertools import chain
 
 import mindtorch_v2 as torch
 
+from .._autograd.tensor_api import zero_grads
+
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook"]
 
@@ -84,6 +86,42 @@ def _to_scalar(x):
 
 def _zero_step():
     return torch.tensor(0.0, dtype=_scalar_dtype())
+
+
+def _zeros(p):
+    """A zero tensor like parameter ``p`` (its memory format kept): optimizer state."""
+    return torch.zeros_like(p, memory_format=torch.preserve_format)
+
+
+def _step_state(p, *names):
+    """A parameter's fresh state: ``step`` 0 and a zero tensor like ``p`` for each name."""
+    state = {"step": _zero_step()}
+    for name in names:
+        state[name] = _zeros(p)
+    return state
+
+
+def _weight_decayed(grad, p, group):
+    """grad + weight_decay * p (grad itself when the group has no weight decay)."""
+    if group["weight_decay"] != 0:
+        grad = grad.add(p, alpha=group["weight_decay"])
+    return grad
+
+
+def _adam_moments(p, grad, state, group, lr):
+    """The start of an Adam/AdamW or RAdam step: count it, apply weight decay (decoupled:
+    p *= 1 - lr * wd; else wd * p added to grad), then update exp_avg = lerp(exp_avg, g,
+    1 - beta1) and exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g^2.  Returns the step."""
+    (beta1, beta2), wd = group["betas"], group["weight_decay"]
+    state["step"] += 1
+    if wd != 0:
+        if group["decoupled_weight_decay"]:
+            p.mul_(1 - lr * wd)
+        else:
+            grad = grad.add(p, alpha=wd)
+    state["exp_avg"].lerp_(grad, 1 - beta1)
+    state["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    return state["step"].item()
 
 
 def _check(cond, msg):
@@ -345,18 +383,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=True):
         """Reset the gradients of all parameters: to None (default) or to zeros."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def _init_state(self, p, group):
         """The initial state of parameter `p` (empty by default)."""

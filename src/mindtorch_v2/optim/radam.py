@@ -1,9 +1,7 @@
 """RAdam (torch.optim.RAdam)."""
 from __future__ import annotations
 
-import mindtorch_v2 as torch
-
-from .optimizer import Optimizer, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _adam_moments, _check_common, _step_state, _to_scalar
 
 __all__ = ["RAdam"]
 
@@ -24,23 +22,12 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        return {"step": _zero_step(),
-                "exp_avg": torch.zeros_like(p, memory_format=torch.preserve_format),
-                "exp_avg_sq": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        return _step_state(p, "exp_avg", "exp_avg_sq")
 
     def _update(self, p, grad, state, group):
-        lr, (beta1, beta2) = _to_scalar(group["lr"]), group["betas"]
-        wd, eps = group["weight_decay"], group["eps"]
+        lr, (beta1, beta2), eps = _to_scalar(group["lr"]), group["betas"], group["eps"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        state["step"] += 1
-        step = state["step"].item()
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)
-            else:
-                grad = grad.add(p, alpha=wd)
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        step = _adam_moments(p, grad, state, group, lr)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         m_hat = exp_avg / bias_correction1

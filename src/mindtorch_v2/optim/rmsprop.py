@@ -1,9 +1,8 @@
 """RMSprop (torch.optim.RMSprop)."""
 from __future__ import annotations
 
-import mindtorch_v2 as torch
-
-from .optimizer import Optimizer, _check, _check_common, _to_scalar, _zero_step
+from .optimizer import (Optimizer, _check, _check_common, _step_state, _to_scalar, _weight_decayed,
+                        _zeros)
 
 __all__ = ["RMSprop"]
 
@@ -25,20 +24,18 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p, group):
-        state = {"step": _zero_step(),
-                 "square_avg": torch.zeros_like(p, memory_format=torch.preserve_format)}
+        state = _step_state(p, "square_avg")
         if group["momentum"] > 0:
-            state["momentum_buffer"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+            state["momentum_buffer"] = _zeros(p)
         if group["centered"]:
-            state["grad_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+            state["grad_avg"] = _zeros(p)
         return state
 
     def _update(self, p, grad, state, group):
         alpha, eps, lr = group["alpha"], group["eps"], _to_scalar(group["lr"])
         square_avg = state["square_avg"]
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad.add(p, alpha=group["weight_decay"])
+        grad = _weight_decayed(grad, p, group)
         square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
         if group["centered"]:
             grad_avg = state["grad_avg"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import mindtorch_v2 as torch
 
-from .optimizer import Optimizer, _check, _check_common, _to_scalar, _zero_step
+from .optimizer import Optimizer, _check, _check_common, _to_scalar, _zero_step, _zeros
 
 __all__ = ["Rprop"]
 
@@ -25,7 +25,7 @@ class Rprop(Optimizer):
     def _init_state(self, p, group):
         lr = _to_scalar(group["lr"])
         return {"step": _zero_step(),
-                "prev": torch.zeros_like(p, memory_format=torch.preserve_format),
+                "prev": _zeros(p),
                 "step_size": torch.full_like(p, complex(lr, lr) if torch.is_complex(p) else lr)}
 
     def _update(self, p, grad, state, group):

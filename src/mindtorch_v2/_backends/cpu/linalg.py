@@ -304,22 +304,31 @@ def inv(a):
     return wrap(_fm(r.astype(dt.np, copy=False)), dt)
 
 
-def inv_ex(a, check_errors=False):
-    dt = L._inv_ex_meta(a)[0].dtype
-    x = _np(a)
+def _solve_ex(x, op, failure, fill, fail):
+    """(op(x), info) for the ``*_ex`` functions.  When op fails on the batch, ``fail(x)``
+    raises if not None; otherwise each matrix is done alone: info holds its ``failure`` index
+    (0: none) and a failed matrix's result is filled with ``fill``."""
     info = np.zeros(x.shape[:-2], np.int32)
     try:
-        r = np.linalg.inv(x)
+        r = op(x)
     except np.linalg.LinAlgError:
-        if check_errors:
-            _singular("linalg.inv_ex", x)
-        r = np.empty(x.shape, x.dtype)
+        if fail is not None:
+            fail(x)
+        r = np.full(x.shape, fill, x.dtype)
         flat = r.reshape((-1,) + x.shape[-2:])
         fi = info.reshape(-1)
         for i, m in _batches(x):
-            k = _zero_pivot(m)
+            k = failure(m)
             fi[i] = k
-            flat[i] = np.nan if k else np.linalg.inv(m)
+            if not k:
+                flat[i] = op(m)
+    return r, info
+
+
+def inv_ex(a, check_errors=False):
+    dt = L._inv_ex_meta(a)[0].dtype
+    r, info = _solve_ex(_np(a), np.linalg.inv, _zero_pivot, np.nan,
+                        (lambda x: _singular("linalg.inv_ex", x)) if check_errors else None)
     return wrap(_fm(r.astype(dt.np, copy=False)), dt), wrap(info, D.int32)
 
 
@@ -375,21 +384,8 @@ def cholesky(a, upper=False):
 
 def cholesky_ex(a, upper=False, check_errors=False):
     dt = L._cholesky_ex_meta(a, upper)[0].dtype
-    x = _np(a)
-    info = np.zeros(x.shape[:-2], np.int32)
-    try:
-        r = np.linalg.cholesky(x)
-    except np.linalg.LinAlgError:
-        if check_errors:
-            _chol_fail("linalg.cholesky_ex", x)
-        r = np.zeros(x.shape, x.dtype)
-        flat = r.reshape((-1,) + x.shape[-2:])
-        fi = info.reshape(-1)
-        for i, m in _batches(x):
-            k = _potrf_info(m)
-            fi[i] = k
-            if not k:
-                flat[i] = np.linalg.cholesky(m)
+    r, info = _solve_ex(_np(a), np.linalg.cholesky, _potrf_info, 0,
+                        (lambda x: _chol_fail("linalg.cholesky_ex", x)) if check_errors else None)
     if upper:
         r = np.conj(np.swapaxes(r, -1, -2))
     return wrap(_fm(r.astype(dt.np, copy=False)), dt), wrap(info, D.int32)

@@ -31,7 +31,41 @@ def _no_digit_keys(keys):
     return [k for k in keys if not k.isdigit()]
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children kept in order, indexed by position.
+    Subclasses give ``_key(idx)`` (the child's name at a position) and ``_keys(idx)`` (the
+    names an index or slice selects)."""
+
+    def __setitem__(self, idx, module):
+        setattr(self, self._key(idx), module)
+
+    def __delitem__(self, idx):
+        for key in self._keys(idx):
+            delattr(self, key)
+        _renumber(self)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __dir__(self):
+        return _no_digit_keys(super().__dir__())
+
+    def append(self, module):
+        """Add ``module`` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def pop(self, key):
+        """Remove and return the module at index ``key``."""
+        v = self[key]
+        del self[key]
+        return v
+
+
+class Sequential(_ModuleSequence):
     """Modules chained in order: ``forward`` feeds each one's output to the next.
 
     ``Sequential(m1, m2, ...)`` numbers the children; ``Sequential(OrderedDict(...))`` names
@@ -47,32 +81,17 @@ class Sequential(Module):
             for idx, module in enumerate(args):
                 self.add_module(str(idx), module)
 
-    def _key_at(self, idx):
+    def _key(self, idx):
         keys = list(self._modules)
         return keys[_abs_index(idx, len(keys))]
+
+    def _keys(self, idx):
+        return list(self._modules)[idx] if isinstance(idx, slice) else [self._key(idx)]
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
-        return self._modules[self._key_at(idx)]
-
-    def __setitem__(self, idx, module):
-        setattr(self, self._key_at(idx), module)
-
-    def __delitem__(self, idx):
-        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._key_at(idx)]
-        for key in keys:
-            delattr(self, key)
-        _renumber(self)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __dir__(self):
-        return _no_digit_keys(super().__dir__())
+        return self._modules[self._key(idx)]
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
@@ -115,17 +134,6 @@ class Sequential(Module):
             self.add_module(str(i), module)
         return self
 
-    def pop(self, key):
-        """Remove and return the module at index ``key``."""
-        v = self[key]
-        del self[key]
-        return v
-
-    def append(self, module):
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), module)
-        return self
-
     def insert(self, index, module):
         """Insert ``module`` before position ``index``; returns self."""
         if not isinstance(module, Module):
@@ -152,7 +160,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered as children ("0", "1", ...); no ``forward``."""
 
     def __init__(self, modules=None):
@@ -163,26 +171,14 @@ class ModuleList(Module):
     def _key(self, idx):
         return str(_abs_index(idx, len(self._modules)))
 
+    def _keys(self, idx):
+        return ([str(k) for k in range(len(self._modules))[idx]] if isinstance(idx, slice)
+                else [self._key(idx)])
+
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[self._key(idx)]
-
-    def __setitem__(self, idx, module):
-        setattr(self, self._key(idx), module)
-
-    def __delitem__(self, idx):
-        keys = ([str(k) for k in range(len(self._modules))[idx]] if isinstance(idx, slice)
-                else [self._key(idx)])
-        for key in keys:
-            delattr(self, key)
-        _renumber(self)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __iadd__(self, modules):
         return self.extend(modules)
@@ -192,9 +188,6 @@ class ModuleList(Module):
         for i, module in enumerate(itertools.chain(self, other)):
             out.add_module(str(i), module)
         return out
-
-    def __dir__(self):
-        return _no_digit_keys(super().__dir__())
 
     def __repr__(self):
         # runs of identical children print once: "(0-2): 3 x Linear(...)"
@@ -214,17 +207,6 @@ class ModuleList(Module):
         mods = list(self._modules.values())
         mods.insert(index, module)
         self._modules = dict(zip(map(str, range(len(mods))), mods))
-
-    def append(self, module):
-        """Add ``module`` at the end; returns self."""
-        self.add_module(str(len(self)), module)
-        return self
-
-    def pop(self, key):
-        """Remove and return the module at index ``key``."""
-        v = self[key]
-        del self[key]
-        return v
 
     def extend(self, modules):
         """Append the modules of an iterable; returns self."""

@@ -5,13 +5,10 @@ the concrete classes only fix the number of spatial dims and the functional op.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-from ... import empty
 from .. import functional as F
-from .. import init
-from ..parameter import Parameter
+from .linear import _kaiming_reset, _weight_and_bias
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
@@ -74,21 +71,10 @@ class _ConvNd(Module):
         self._reversed_padding_repeated_twice = pads
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups)) + kernel_size
-        self.weight = Parameter(empty(shape, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, shape, bias, out_channels, device, dtype)
 
     def reset_parameters(self):
-        # torch's default: kaiming_uniform_(a=sqrt(5)) = U(+-1/sqrt(fan_in)), same bound on bias
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        _kaiming_reset(self, bias_without_fan_in=False)
 
     def extra_repr(self):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

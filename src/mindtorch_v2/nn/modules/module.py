@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from ..._tensor import Tensor
 from ..._autograd.grad_mode import no_grad
+from ..._autograd.tensor_api import zero_grads
 from ..parameter import Parameter, Buffer
 
 __all__ = ["Module", "RemovableHandle"]
@@ -491,17 +492,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Reset the gradients of all parameters (to None, or to zeros)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         """Call ``fn`` on every submodule (children first) and then on self; returns self."""

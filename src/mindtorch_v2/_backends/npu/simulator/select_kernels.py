@@ -40,14 +40,30 @@ def _order(a, d, descending):
 # --------------------------------------------------------------------------- sorting
 
 
-def plan_sort(op, self, stable, dim, descending, values, indices):
+def _values_indices(op, self, values, indices, self_dtypes, dim):
+    """The checks every (values, indices) kernel starts with; returns the descriptors and the
+    wrapped dim (None for a 0-dim input)."""
     self = need(self, TensorDesc, "self", op)
     values, indices = _outs(op, values, indices)
-    dtypes_in(op, SORTABLE | {A.ACL_BOOL}, self=self)
+    dtypes_in(op, self_dtypes, self=self)
     dtypes_in(op, INDEX, indicesOut=indices)
-    d = _dim(op, dim, len(self.shape))
-    same_shape(op, values, self.shape, "valuesOut")
-    same_shape(op, indices, self.shape, "indicesOut")
+    return self, values, indices, _dim(op, dim, len(self.shape))
+
+
+def _same_shapes(op, values, indices, shape):
+    same_shape(op, values, shape, "valuesOut")
+    same_shape(op, indices, shape, "indicesOut")
+
+
+def _k_in_range(op, self, d, k, low):
+    n = self.shape[d] if d is not None else 1
+    if not low <= k <= n:
+        raise invalid(f"{op}: k {k} out of range for a dimension of size {n}")
+
+
+def _plan_picked(self, values, indices, d, pick):
+    """Plan storing ``pick(a)`` -> (values, indices) of a copy of the input; a 0-dim input is
+    its own value, at index 0."""
 
     def run(mem):
         a = self.array(mem).copy()
@@ -55,72 +71,50 @@ def plan_sort(op, self, stable, dim, descending, values, indices):
             _store(mem, values, a)
             _store(mem, indices, 0)
             return
-        i = _order(a, d, descending)
-        _store(mem, values, np.take_along_axis(a, i, d))
+        v, i = pick(a)
+        _store(mem, values, v)
         _store(mem, indices, i)
     return Plan(run, [self, values, indices])
+
+
+def plan_sort(op, self, stable, dim, descending, values, indices):
+    self, values, indices, d = _values_indices(op, self, values, indices,
+                                               SORTABLE | {A.ACL_BOOL}, dim)
+    _same_shapes(op, values, indices, self.shape)
+
+    def pick(a):
+        i = _order(a, d, descending)
+        return np.take_along_axis(a, i, d), i
+    return _plan_picked(self, values, indices, d, pick)
 
 
 def plan_topk(op, self, k, dim, largest, sorted_, values, indices):
-    self = need(self, TensorDesc, "self", op)
-    values, indices = _outs(op, values, indices)
-    dtypes_in(op, SORTABLE, self=self)
-    dtypes_in(op, INDEX, indicesOut=indices)
-    d = _dim(op, dim, len(self.shape))
-    n = self.shape[d] if d is not None else 1
-    if not 0 <= k <= n:
-        raise invalid(f"{op}: k {k} out of range for a dimension of size {n}")
-    shape = tuple(k if i == d else s for i, s in enumerate(self.shape))
-    same_shape(op, values, shape, "valuesOut")
-    same_shape(op, indices, shape, "indicesOut")
+    self, values, indices, d = _values_indices(op, self, values, indices, SORTABLE, dim)
+    _k_in_range(op, self, d, k, 0)
+    _same_shapes(op, values, indices, tuple(k if i == d else s for i, s in enumerate(self.shape)))
 
-    def run(mem):
-        a = self.array(mem).copy()
-        if d is None:
-            _store(mem, values, a)
-            _store(mem, indices, 0)
-            return
+    def pick(a):
         i = np.take(_order(a, d, bool(largest)), np.arange(k), axis=d)
-        _store(mem, values, np.take_along_axis(a, i, d))
-        _store(mem, indices, i)
-    return Plan(run, [self, values, indices])
+        return np.take_along_axis(a, i, d), i
+    return _plan_picked(self, values, indices, d, pick)
 
 
 def plan_kthvalue(op, self, k, dim, keepdim, values, indices):
-    self = need(self, TensorDesc, "self", op)
-    values, indices = _outs(op, values, indices)
-    dtypes_in(op, SORTABLE, self=self)
-    dtypes_in(op, INDEX, indicesOut=indices)
-    d = _dim(op, dim, len(self.shape))
-    n = self.shape[d] if d is not None else 1
-    if not 1 <= k <= n:
-        raise invalid(f"{op}: k {k} out of range for a dimension of size {n}")
-    shape = _reduced(self.shape, () if d is None else (d,), keepdim)
-    same_shape(op, values, shape, "valuesOut")
-    same_shape(op, indices, shape, "indicesOut")
+    self, values, indices, d = _values_indices(op, self, values, indices, SORTABLE, dim)
+    _k_in_range(op, self, d, k, 1)
+    _same_shapes(op, values, indices, _reduced(self.shape, () if d is None else (d,), keepdim))
 
-    def run(mem):
-        a = self.array(mem).copy()
-        if d is None:
-            _store(mem, values, a)
-            _store(mem, indices, 0)
-            return
+    def pick(a):
         i = np.take(_order(a, d, False), [k - 1], axis=d)
         v = np.take_along_axis(a, i, d)
-        _store(mem, values, v if keepdim else np.squeeze(v, d))
-        _store(mem, indices, i if keepdim else np.squeeze(i, d))
-    return Plan(run, [self, values, indices])
+        return (v, i) if keepdim else (np.squeeze(v, d), np.squeeze(i, d))
+    return _plan_picked(self, values, indices, d, pick)
 
 
 def plan_cum_extreme(op, self, dim, values, indices):
     """Running max/min along dim; a tie takes the later index and NaN sticks (torch's rule)."""
-    self = need(self, TensorDesc, "self", op)
-    values, indices = _outs(op, values, indices)
-    dtypes_in(op, REAL, self=self)
-    dtypes_in(op, INDEX, indicesOut=indices)
-    d = _dim(op, dim, len(self.shape))
-    same_shape(op, values, self.shape, "valuesOut")
-    same_shape(op, indices, self.shape, "indicesOut")
+    self, values, indices, d = _values_indices(op, self, values, indices, REAL, dim)
+    _same_shapes(op, values, indices, self.shape)
     better = np.greater_equal if op == "aclnnCummax" else np.less_equal
 
     def run(mem):
