@@ -90,6 +90,31 @@ def _grads(outputs, inputs, grad_outputs, create_graph):
                  allow_unused=True)
 
 
+def _pair_grad(pairs, wrt, create_graph):
+    """The gradient w.r.t. ``wrt`` of each pair's first item weighted by its second (None
+    for every one of ``wrt`` when there are no pairs)."""
+    if not pairs:
+        return (None,) * len(wrt)
+    return _grad([p[0] for p in pairs], wrt, [p[1] for p in pairs], create_graph=create_graph,
+                 retain_graph=True, allow_unused=True)
+
+
+def _scalar_grad(func, inputs, v, create_graph, strict, fn_name, takes_v=True):
+    """The start of hessian, vhp and hvp: the checked inputs (and ``v`` when ``takes_v``),
+    func's single-element output and its gradient g, with a graph, zeros where unused.
+    Returns (in_tuple, inputs, v, outputs, g)."""
+    in_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
+    inputs = _prep(inputs, create_graph)
+    if takes_v:
+        v = _check_v_inputs(v, inputs, fn_name)
+    _, outputs = _call(func, inputs)
+    _check_scalar(outputs, fn_name)
+    with enable_grad():
+        g = _grads(outputs, inputs, (None,), True)
+        g = _fill_none(g, inputs, strict, True, "output")
+    return in_tuple, inputs, v, outputs, g
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T J): the vector-Jacobian product at ``inputs``."""
     in_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
@@ -120,11 +145,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         us = tuple(zeros_like(o).requires_grad_(True) for o in outputs)
         g = _grads(outputs, inputs, us, True)
         pairs = [(gi, vi) for gi, vi in zip(g, v) if gi is not None and gi.requires_grad]
-        if pairs:
-            res = _grad([p[0] for p in pairs], us, [p[1] for p in pairs],
-                        create_graph=create_graph, retain_graph=True, allow_unused=True)
-        else:
-            res = (None,) * len(us)
+        res = _pair_grad(pairs, us, create_graph)
     res = _fill_none(res, outputs, strict, create_graph, "output")
     return _post(outputs, create_graph, out_tuple), _post(res, create_graph, out_tuple)
 
@@ -183,13 +204,8 @@ def _jac(outputs, inputs, create_graph, strict, independent_msg):
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
     """The Hessian of a scalar ``func``: the Jacobian of its gradient (H[i][j] per pair)."""
-    in_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
-    inputs = _prep(inputs, create_graph)
-    _, outputs = _call(func, inputs)
-    _check_scalar(outputs, "hessian")
-    with enable_grad():
-        g = _grads(outputs, inputs, (None,), True)
-    g = _fill_none(g, inputs, strict, True, "output")
+    in_tuple, inputs, _, _, g = _scalar_grad(func, inputs, None, create_graph, strict,
+                                             "hessian", takes_v=False)
     jac = _jac(g, inputs, create_graph, strict, "The hessian of the user-provided function "
                "with respect to input {i} is independent of input {j}.")
     if not in_tuple:
@@ -199,18 +215,10 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H) for a scalar ``func``."""
-    in_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-    inputs = _prep(inputs, create_graph)
-    v = _check_v_inputs(v, inputs, "vhp")
-    out_tuple, outputs = _call(func, inputs)
-    _check_scalar(outputs, "vhp")
+    in_tuple, inputs, v, outputs, g = _scalar_grad(func, inputs, v, create_graph, strict, "vhp")
     with enable_grad():
-        g = _grads(outputs, inputs, (None,), True)
-        g = _fill_none(g, inputs, strict, True, "output")
         pairs = [(gi, vi) for gi, vi in zip(g, v) if gi.requires_grad]
-        res = _grad([p[0] for p in pairs], inputs, [p[1] for p in pairs],
-                    create_graph=create_graph, retain_graph=True,
-                    allow_unused=True) if pairs else (None,) * len(inputs)
+        res = _pair_grad(pairs, inputs, create_graph)
     res = _fill_none(res, inputs, strict, create_graph, "jacobian")
     return _post(outputs, create_graph, False), _post(res, create_graph, in_tuple)
 
@@ -218,23 +226,14 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v) for a scalar ``func`` (double-backward trick)."""
     from .._ops.creation import zeros_like
-    in_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-    inputs = _prep(inputs, create_graph)
-    v = _check_v_inputs(v, inputs, "hvp")
-    out_tuple, outputs = _call(func, inputs)
-    _check_scalar(outputs, "hvp")
+    in_tuple, inputs, v, outputs, g = _scalar_grad(func, inputs, v, create_graph, strict, "hvp")
     with enable_grad():
-        g = _grads(outputs, inputs, (None,), True)
-        g = _fill_none(g, inputs, strict, True, "output")
         us = tuple(zeros_like(x).requires_grad_(True) for x in inputs)
         pairs = [(gi, ui) for gi, ui in zip(g, us) if gi.requires_grad]
         if pairs:
-            dd = _grad([p[0] for p in pairs], inputs, [p[1] for p in pairs],
-                       create_graph=True, retain_graph=True, allow_unused=True)
-            pairs2 = [(d, vi) for d, vi in zip(dd, v) if d is not None and d.requires_grad]
-            res = _grad([p[0] for p in pairs2], us, [p[1] for p in pairs2],
-                        create_graph=create_graph, retain_graph=True,
-                        allow_unused=True) if pairs2 else (None,) * len(us)
+            dd = _pair_grad(pairs, inputs, True)
+            res = _pair_grad([(d, vi) for d, vi in zip(dd, v)
+                              if d is not None and d.requires_grad], us, create_graph)
         else:
             res = (None,) * len(inputs)
     res = _fill_none(res, inputs, strict, create_graph, "jacobian")
