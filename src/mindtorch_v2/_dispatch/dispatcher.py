@@ -92,7 +92,7 @@ def dispatch(op, *args, **kwargs):
         _no_kernel(op, dt)
     if op.inplace:
         self = args[0]
-        if 0 in self._stride:
+        if 0 in self._stride and op.name not in _OVERLAP_OK:
             check_no_internal_overlap(self)
         r = k(*args, **kwargs)
         self._vc[0] += 1  # shared by all views of the storage
@@ -100,9 +100,14 @@ def dispatch(op, *args, **kwargs):
     return k(*args, **kwargs)
 
 
+# writing one constant everywhere is well defined even when elements alias (torch allows
+# it; masked_fill_ on an expanded tensor is only deprecated there)
+_OVERLAP_OK = frozenset({"fill_", "zero_", "masked_fill_"})
+
+
 def check_no_internal_overlap(t):
     """torch refuses in-place writes through a tensor whose elements alias (expand)."""
-    if any(st == 0 and sz > 1 for sz, st in zip(t._shape, t._stride)):
+    if all(t._shape) and any(st == 0 and sz > 1 for sz, st in zip(t._shape, t._stride)):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")
@@ -115,7 +120,7 @@ def redispatch(op, dt, args, kwargs):
         _no_kernel(op, dt)
     if op.inplace:
         self = args[0]
-        if 0 in self._stride:
+        if 0 in self._stride and op.name not in _OVERLAP_OK:
             check_no_internal_overlap(self)
         r = k(*args, **kwargs)
         self._vc[0] += 1

@@ -112,6 +112,9 @@ COPY_ = register("copy_", _copy_meta, inplace=True)
 
 
 def copy_(self, src, non_blocking=False):
+    if isinstance(src, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
+        from .creation import tensor   # torch wraps a Python number into a 0-d cpu tensor
+        src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not "
                         f"{builtins.type(src).__name__}")

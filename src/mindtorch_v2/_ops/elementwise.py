@@ -229,11 +229,18 @@ def _frac(x):
     return x - np.trunc(x)
 
 
+def _sign(x):
+    # torch computes (0 < x) - (x < 0): NaN gives 0, where NumPy's sign gives NaN
+    if x.dtype.kind in "biu":
+        return np.sign(x)
+    return np.greater(x, 0).astype(x.dtype) - np.less(x, 0).astype(x.dtype)
+
+
 def _sgn(x):
     if np.iscomplexobj(x):
         a = np.abs(x)
         return np.where(a == 0, 0, x / np.where(a == 0, 1, a)).astype(x.dtype)
-    return np.sign(x)
+    return _sign(x)
 
 
 def _erfinv(x):
@@ -279,7 +286,7 @@ UNARY = [
     ("neg", SAME, np.negative), ("negative", SAME, np.negative),
     ("positive", SAME, _positive),
     ("abs", REAL, np.abs), ("absolute", REAL, np.abs),
-    ("sign", NOCOMPLEX, np.sign), ("sgn", SAME, _sgn),
+    ("sign", NOCOMPLEX, _sign), ("sgn", SAME, _sgn),
     ("reciprocal", FLOAT, np.reciprocal),
     ("exp", FLOAT, np.exp), ("exp2", FLOAT, _exp2), ("expm1", FLOAT, np.expm1),
     ("log", FLOAT, np.log), ("log2", FLOAT, np.log2), ("log10", FLOAT, np.log10),

@@ -17,7 +17,7 @@ from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._tensor import Tensor, contiguous_strides
 from ._common import broadcast_shapes, elementwise_strides, wrap_dim
-from .copy_ops import copy_, fill_, layout_strides
+from .copy_ops import _check_fill_range, copy_, fill_, layout_strides
 from .registry import Spec, register
 from .tensor_methods import method
 from .views import SELECT, SLICE, SQUEEZE, UNSQUEEZE, VIEW
@@ -368,6 +368,8 @@ def _strip_leading_ones(v):
 
 
 def __setitem__(self, index, value):
+    if isinstance(value, numbers.Number) and not isinstance(value, Tensor):
+        _check_fill_range(self.dtype, value)  # torch converts the value before indexing
     if type(index) is int:
         if not self._shape:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
@@ -792,10 +794,14 @@ MASKED_SCATTER_ = register("masked_scatter_", _masked_scatter__meta, inplace=Tru
 
 
 def masked_fill(input, mask, value):
+    if isinstance(value, numbers.Number):
+        _check_fill_range(input.dtype, value)   # out-of-range numbers raise, not wrap
     return dispatch(MASKED_FILL, input, mask, value)
 
 
 def masked_fill_(self, mask, value):
+    if isinstance(value, numbers.Number):
+        _check_fill_range(self.dtype, value)
     dispatch(MASKED_FILL_, self, mask, value)
     return self
 

@@ -164,9 +164,12 @@ def _amax_meta_for(name):
 
 def _aminmax_meta(x, dim=None, keepdim=False):
     _no_complex("aminmax", x.dtype, "aminmax_cpu")
-    if x.numel() == 0 and (dim is None or (x.ndim and x._shape[wrap_dim(dim, x.ndim)] == 0)):
+    if x.numel() == 0 and dim is None:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
+    if x.numel() == 0 and x.ndim and x._shape[wrap_dim(dim, x.ndim)] == 0:
+        d = wrap_dim(dim, x.ndim)   # with a dim, torch reports it like the other reductions
+        raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
     if dim is None:
         shape = (1,) * x.ndim if keepdim else ()
     else:
