@@ -149,22 +149,29 @@ def elementwise_strides(shape, operands):
                 return 1
         return 0
 
-    perm = list(range(ndim - 1, -1, -1))
-    for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    perm = sort_dims(ndim, should_swap)
     out = [0] * ndim
     acc = 1
     for d in perm:
         out[d] = acc
         acc *= max(shape[d], 1)
     return tuple(out)
+
+
+def sort_dims(ndim, cmp):
+    """TensorIterator's insertion sort of dims, innermost first: ``cmp(d0, d1)`` returns 1
+    (d0 goes after d1: swap), -1 (keep and stop) or 0 (ambiguous: keep, look further)."""
+    perm = list(range(ndim - 1, -1, -1))
+    for i in range(1, ndim):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = cmp(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm
 
 
 def _is_contig(shape, stride):

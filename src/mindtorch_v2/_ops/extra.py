@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._dispatch.dispatcher import dispatch, dispatch_out
 from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor, _as_subclass, _is_contiguous, contiguous_strides
-from ._common import finish_out, wrap_dim
+from ._common import finish_out, sort_dims, wrap_dim
 from .elementwise import FLOATNC, binary_meta_for, promote_args
 # the LU section lives in lu.py; re-exported so ``extra.<name>`` and ``torch.<name>`` stay
 from .lu import (LU_FACTOR, linalg_householder_product, linalg_lu,  # noqa: F401
@@ -252,17 +252,7 @@ def _dim_order(shape, st):
             return 0 if ge(shape[b], shape[a]) else 1
         return -1 if ge(sb, sa) else 1
 
-    perm = list(range(nd - 1, -1, -1))  # sorted innermost-first, reversed at the end
-    for i in range(1, nd):
-        j = i
-        for k in range(i - 1, -1, -1):
-            c = cmp(perm[k], perm[j])
-            if c > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif c < 0:
-                break
-    return perm[::-1]
+    return sort_dims(nd, cmp)[::-1]  # sorted innermost-first: outermost first for dim_order
 
 
 @method
