@@ -409,7 +409,6 @@ class ExpTransform(Transform):
     bijective = True
     sign = +1
 
-
     def _call(self, x):
         return x.exp()
 
@@ -472,7 +471,6 @@ class SigmoidTransform(Transform):
     bijective = True
     sign = +1
 
-
     def _call(self, x):
         return _clipped_sigmoid(x)
 
@@ -493,7 +491,6 @@ class SoftplusTransform(Transform):
     bijective = True
     sign = +1
 
-
     def _call(self, x):
         return F.softplus(x)
 
@@ -512,7 +509,6 @@ class TanhTransform(Transform):
     bijective = True
     sign = +1
 
-
     def _call(self, x):
         return x.tanh()
 
@@ -529,7 +525,6 @@ class AbsTransform(Transform):
     r"""y = |x| (not injective)."""
     domain = constraints.real
     codomain = constraints.positive
-
 
     def _call(self, x):
         return x.abs()
@@ -620,7 +615,6 @@ class SoftmaxTransform(Transform):
     domain = constraints.real_vector
     codomain = constraints.simplex
 
-
     def _call(self, x):
         logprobs = x
         probs = (logprobs - logprobs.max(-1, True)[0]).exp()
@@ -643,7 +637,6 @@ class StickBreakingTransform(Transform):
     domain = constraints.real_vector
     codomain = constraints.simplex
     bijective = True
-
 
     def _offset(self, n, like):
         # log(K - 1 - i) shifts each logit so x = 0 maps to the uniform point.
@@ -685,7 +678,6 @@ class LowerCholeskyTransform(Transform):
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
 
-
     def _call(self, x):
         return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()
 
@@ -698,7 +690,6 @@ class PositiveDefiniteTransform(Transform):
     r"""Unconstrained matrices to positive-definite ones: L L^T of LowerCholeskyTransform."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
-
 
     def _call(self, x):
         x = LowerCholeskyTransform()(x)
@@ -716,7 +707,6 @@ class CorrCholeskyTransform(Transform):
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky
     bijective = True
-
 
     def _call(self, x):
         x = torch.tanh(x)
